@@ -1,0 +1,101 @@
+"""The pipeline: load config → read chapters → compile charts → render → write."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .charts import Chart, chart_paths, compile_charts, vega_runtime
+from .config import Config, load_config
+from .content import Chapter, Figure, Scrolly, read_chapters
+from .problems import Problem, ProjectError, did_you_mean
+from .render import render_site
+from .write import check_output, write_site
+
+CACHE = ".scrolly-cache"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    chapters: int
+    charts: int
+    files: int
+    seconds: float
+
+
+def build_site(root: Path, out: Path | None = None, write: bool = True) -> BuildResult:
+    """Build the project at `root` into `out` (default root/dist); with write=False only check it."""
+    started = time.perf_counter()
+    out = out if out is not None else root / "dist"
+    problems: list[Problem] = []
+
+    def gather(stage, *args, fallback=None):
+        try:
+            return stage(*args)
+        except ProjectError as err:
+            problems.extend(err.problems)
+            return fallback
+
+    if write:
+        gather(check_output, root, out)
+    config = gather(load_config, root) or Config(root=root, title="")
+    chapters = gather(read_chapters, config, fallback=[])
+    paths = chart_paths(root)
+    problems += check_chart_names(chapters, paths)
+    cache = root / CACHE
+    charts = gather(compile_charts, paths, requested_states(chapters), cache, fallback={})
+    problems += check_values(chapters, charts)
+    if problems:
+        raise ProjectError(problems)
+
+    files = render_site(config, chapters, charts, vega_runtime(cache))
+    if write:
+        write_site(files, out)
+    return BuildResult(len(chapters), len(charts), len(files), time.perf_counter() - started)
+
+
+def requested_states(chapters: list[Chapter]) -> dict[str, list[dict]]:
+    """The states each chart is shown in before any JavaScript runs."""
+    states: dict[str, list[dict]] = {}
+    for chapter in chapters:
+        for block in chapter.blocks:
+            if isinstance(block, Scrolly) and block.steps:
+                states.setdefault(block.chart, []).append(block.steps[0].values)
+            elif isinstance(block, Figure):
+                states.setdefault(block.chart, []).append(block.values)
+    return states
+
+
+def check_chart_names(chapters: list[Chapter], paths: dict[str, Path]) -> list[Problem]:
+    problems = []
+    for chapter in chapters:
+        for block in chapter.blocks:
+            if isinstance(block, (Scrolly, Figure)) and block.chart not in paths:
+                known = ", ".join(paths) or "none yet"
+                problems.append(Problem(chapter.path, block.line, f"unknown chart '{block.chart}'{did_you_mean(block.chart, paths)}: there is no charts/{block.chart}.py (charts: {known})"))
+    return problems
+
+
+def check_values(chapters: list[Chapter], charts: dict[str, Chart]) -> list[Problem]:
+    """Every value a step or figure sets must name a param of its chart, of the right kind."""
+    problems = []
+    for chapter in chapters:
+        for block in chapter.blocks:
+            chart = charts.get(getattr(block, "chart", None))
+            if chart is None:
+                continue
+            settings = [(step.values, step.line) for step in block.steps] if isinstance(block, Scrolly) else [(block.values, block.line)]
+            for values, line in settings:
+                for name, value in values.items():
+                    param = chart.params.get(name)
+                    if param is None:
+                        declared = ", ".join(chart.params) or "none"
+                        message = f"chart '{chart.name}' has no param '{name}'{did_you_mean(name, chart.params)} (its params: {declared})"
+                    else:
+                        message = param.problem_with(value)
+                        if message:
+                            message = f"{message}, for chart '{chart.name}'"
+                    if message:
+                        problems.append(Problem(chapter.path, line, message))
+    return problems

@@ -1,0 +1,402 @@
+"""Stage 3: run each chart module and compile its chart with vl-convert.
+
+`charts/<name>.py` defines `chart()` returning an Altair chart. Compilation gives the
+Vega-Lite spec, the Vega spec the browser runs, a PNG, and one static SVG per state the
+chapters ask for (the first paint, and what readers without JavaScript see). Results
+are cached by the content of the module, the data folder and the tool versions.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import importlib.util
+import json
+import multiprocessing
+import os
+import re
+import sys
+import traceback
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .problems import Problem, ProjectError
+
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+TIME_LIMIT = 60.0  # seconds a chart module may take before the build gives up on it
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str  # "string", "number", "boolean", "date", "string or null", "value"
+    default: object
+
+    def problem_with(self, value: object) -> str | None:
+        """Why `value` cannot be given to this param, or None if it can."""
+        kind = {bool: "boolean", int: "number", float: "number", str: "string", type(None): "null"}[type(value)]
+        if self.kind == "date":
+            if kind == "string" and DATE.match(value):
+                return None
+            return f"param '{self.name}' takes a date like \"2023-07-11\", got {json.dumps(value)}"
+        if self.kind == "string or null" and kind in ("string", "null"):
+            return None
+        if self.kind in (kind, "value"):
+            return None
+        return f"param '{self.name}' takes a {self.kind}, got {json.dumps(value)} ({kind})"
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str
+    path: Path
+    title: str
+    description: str
+    source: str
+    params: dict
+    vega_lite: dict
+    vega: dict
+    width: int
+    height: int
+    png: bytes
+    table: list | None
+    svgs: dict = field(default_factory=dict)  # state key -> SVG text
+
+    def svg(self, values: dict) -> str:
+        return self.svgs[state_key(values)]
+
+
+def state_key(values: dict) -> str:
+    return json.dumps(values, sort_keys=True, ensure_ascii=False)
+
+
+def chart_paths(root: Path) -> dict[str, Path]:
+    folder = root / "charts"
+    paths = sorted(folder.glob("*.py")) if folder.is_dir() else []
+    return {path.stem: path for path in paths if not path.name.startswith("_")}
+
+
+def compile_charts(paths: dict[str, Path], states: dict[str, list[dict]], cache: Path | None, jobs: int | None = None) -> dict[str, Chart]:
+    """Compile every chart (in parallel when there are several); raise ProjectError with all problems."""
+    jobs = jobs or os.cpu_count() or 1
+    results: dict[str, Chart] = {}
+    todo = []
+    for name, path in paths.items():
+        key = _cache_key(path)
+        wanted = [{}, *states.get(name, [])]
+        cached = _cache_read(cache, name, key, wanted)
+        if cached:
+            results[name] = cached
+        else:
+            todo.append((name, path, key, wanted))
+    problems: list[Problem] = []
+    for (name, _, key, _), outcome in _run_all(todo, jobs):
+        if isinstance(outcome, Chart):
+            results[name] = outcome
+            _cache_write(cache, outcome, key)
+        else:
+            problems += outcome
+    if problems:
+        raise ProjectError(problems)
+    return {name: results[name] for name in paths}
+
+
+def _run_all(todo: list, jobs: int):
+    if not todo:
+        return []
+    if len(todo) == 1 or jobs == 1:
+        return [(item, _compile_in_child(item)) for item in todo]
+    import altair  # noqa: F401  (imported once here so forked workers start with it)
+    import vl_convert  # noqa: F401
+
+    with multiprocessing.get_context("fork").Pool(min(jobs, len(todo))) as pool:
+        pending = [(item, pool.apply_async(compile_chart, item[:2] + item[3:])) for item in todo]
+        results = []
+        for item, result in pending:
+            try:
+                results.append((item, result.get(TIME_LIMIT)))
+            except multiprocessing.TimeoutError:
+                results.append((item, [_timeout(item[1])]))
+        return results
+
+
+def _compile_in_child(item) -> Chart | list[Problem]:
+    """One chart in a forked child, so a module that hangs can be stopped."""
+    name, path, _, wanted = item
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:
+        try:
+            return pool.apply_async(compile_chart, (name, path, wanted)).get(TIME_LIMIT)
+        except multiprocessing.TimeoutError:
+            return [_timeout(path)]
+
+
+def _timeout(path: Path) -> Problem:
+    return Problem(path, 1, f"chart() did not finish within {TIME_LIMIT:g} seconds and was stopped: is it reading a huge file or looping forever?")
+
+
+def compile_chart(name: str, path: Path, states: list[dict]) -> Chart | list[Problem]:
+    """Run one chart module and compile its chart and the given states."""
+    chart, table_function, problems = _run_module(name, path)
+    if problems:
+        return problems
+    import vl_convert as vlc
+
+    try:
+        vega_lite = chart.to_dict()
+    except Exception as err:  # Altair's schema validation explains itself
+        return [Problem(path, _line_of_def(path), f"the chart is not valid Vega-Lite: {_first_lines(err)}")]
+    problems = _check_metadata(path, vega_lite)
+    params = _params(vega_lite)
+    try:
+        vega = vlc.vegalite_to_vega(vega_lite)
+        svg = vlc.vega_to_svg(vega)
+        png = vlc.vega_to_png(vega, scale=2)
+    except Exception as err:
+        return [Problem(path, _line_of_def(path), f"vl-convert could not compile the chart: {_first_lines(err)}")]
+    table, table_problems = _table(table_function, path)
+    problems += table_problems
+    if problems:
+        return problems
+    width, height = _svg_size(svg)
+    title = vega_lite.get("title")
+    chart_record = Chart(
+        name=name,
+        path=path,
+        title=title["text"] if isinstance(title, dict) else title,
+        description=vega_lite["description"],
+        source=str((vega_lite.get("usermeta") or {}).get("source", "")),
+        params=params,
+        vega_lite=vega_lite,
+        vega=vega,
+        width=width,
+        height=height,
+        png=png,
+        table=table,
+        svgs={state_key({}): svg},
+    )
+    return render_states(chart_record, states)
+
+
+def render_states(chart: Chart, states: list[dict]) -> Chart:
+    """Add an SVG for each state whose values the chart accepts (the others are reported later)."""
+    import vl_convert as vlc
+
+    for values in states:
+        key = state_key(values)
+        if key in chart.svgs or any(_value_problem(chart, n, v) for n, v in values.items()):
+            continue
+        chart.svgs[key] = vlc.vega_to_svg(with_values(chart.vega, values))
+    return chart
+
+
+def _value_problem(chart: Chart, name: str, value: object) -> str | None:
+    param = chart.params.get(name)
+    return param.problem_with(value) if param else f"unknown param '{name}'"
+
+
+def with_values(vega: dict, values: dict) -> dict:
+    """A copy of a Vega spec whose signals start at the given values."""
+    spec = copy.deepcopy(vega)
+
+    def visit(node):
+        if isinstance(node, dict):
+            for signal in node.get("signals", []):
+                if signal.get("name") in values:
+                    signal["value"] = values[signal["name"]]
+            for child in node.get("marks", []):
+                visit(child)
+
+    visit(spec)
+    return spec
+
+
+def _run_module(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(f"scrolly_chart_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    try:
+        source = path.read_bytes()
+        code = compile(source, str(path), "exec")
+    except SyntaxError as err:
+        return None, None, [Problem(path, err.lineno or 1, f"syntax error: {err.msg}")]
+    sys.modules[spec.name] = module
+    try:
+        exec(code, module.__dict__)
+        if not callable(getattr(module, "chart", None)):
+            return None, None, [Problem(path, 1, "this chart module defines no chart() function: define one that returns an Altair chart")]
+        chart = module.chart()
+    except Exception as err:
+        return None, None, [_exception_problem(path, err)]
+    finally:
+        sys.modules.pop(spec.name, None)
+    import altair as alt
+
+    if not isinstance(chart, alt.TopLevelMixin):
+        got = "nothing (None)" if chart is None else f"a {type(chart).__name__}"
+        return None, None, [Problem(path, _line_of_def(path), f"chart() returned {got}, not an Altair chart: end it with 'return alt.Chart(...)…'")]
+    return chart, getattr(module, "table", None), []
+
+
+def _table(function, path: Path):
+    if function is None:
+        return None, []
+    try:
+        rows = function()
+    except Exception as err:
+        return None, [_exception_problem(path, err, "table()")]
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        return None, [Problem(path, _line_of_def(path, "table"), "table() must return a list of dicts (one per row)")]
+    return [{str(k): v for k, v in row.items()} for row in rows], []
+
+
+def _exception_problem(path: Path, err: Exception, where: str = "chart()") -> Problem:
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if Path(f.filename) == path]
+    line = frames[-1].lineno if frames else 1
+    if isinstance(err, FileNotFoundError):
+        missing = _relative(Path(err.filename)) if err.filename else str(err)
+        return Problem(path, line, f"data file not found: {missing}")
+    detail = "".join(traceback.format_exception(err))
+    return Problem(path, line, f"{where} raised {type(err).__name__}: {_first_lines(err)}", detail)
+
+
+def _check_metadata(path: Path, spec: dict) -> list[Problem]:
+    problems = []
+    if not spec.get("title"):
+        problems.append(Problem(path, _line_of_def(path), "the chart has no title: add .properties(title=\"…\")"))
+    if not spec.get("description"):
+        problems.append(Problem(path, _line_of_def(path), "the chart has no description: add .properties(description=\"…\"), the text screen readers read"))
+    return problems
+
+
+def _params(spec: dict) -> dict[str, Param]:
+    params = {}
+    for layer in [spec, *spec.get("layer", [])]:
+        for param in layer.get("params", []):
+            if "select" in param:
+                continue
+            value = param.get("value")
+            kind = {bool: "boolean", int: "number", float: "number", type(None): "string or null"}.get(type(value), "value")
+            if isinstance(value, str):
+                kind = "date" if DATE.match(value) else "string"
+            params[param["name"]] = Param(param["name"], kind, value)
+    return params
+
+
+def _svg_size(svg: str) -> tuple[int, int]:
+    match = re.search(r'<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"', svg)
+    return (round(float(match.group(1))), round(float(match.group(2)))) if match else (600, 400)
+
+
+def _line_of_def(path: Path, function: str = "chart") -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        if re.match(rf"\s*def {function}\s*\(", line):
+            return number
+    return 1
+
+
+def _first_lines(err: Exception, limit: int = 3) -> str:
+    lines = [line.strip() for line in str(err).strip().splitlines() if line.strip()]
+    return " ".join(lines[:limit]) or type(err).__name__
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+# -- cache -------------------------------------------------------------------------------
+
+def _cache_key(path: Path) -> str:
+    """Hash of what a chart's output depends on: its module, the data folder, the tools."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    digest.update(Path(__file__).read_bytes())
+    for package in ("altair", "vl-convert-python"):
+        digest.update(f"{package}={version(package)}".encode())
+    digest.update(path.read_bytes())
+    data = path.parent / "data"
+    for file in sorted(data.rglob("*")) if data.is_dir() else []:
+        if file.is_file():
+            digest.update(str(file.relative_to(data)).encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _cache_read(cache: Path | None, name: str, key: str, states: list[dict]) -> Chart | None:
+    if cache is None:
+        return None
+    try:
+        record = json.loads((cache / "charts" / f"{name}-{key}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    record["path"] = Path(record["path"])
+    record["png"] = base64.b64decode(record["png"])
+    record["params"] = {n: Param(**p) for n, p in record["params"].items()}
+    chart = Chart(**record)
+    for values in states:
+        svg_file = cache / "states" / f"{hashlib.sha256((key + state_key(values)).encode()).hexdigest()[:32]}.svg"
+        if svg_file.is_file():
+            chart.svgs[state_key(values)] = svg_file.read_text(encoding="utf-8")
+    missing = [values for values in states if state_key(values) not in chart.svgs]
+    if missing:
+        render_states(chart, missing)
+        _cache_write(cache, chart, key)
+    return chart
+
+
+def _cache_write(cache: Path | None, chart: Chart, key: str) -> None:
+    if cache is None:
+        return
+    try:
+        (cache / "charts").mkdir(parents=True, exist_ok=True)
+        (cache / "states").mkdir(parents=True, exist_ok=True)
+        record = asdict(chart)
+        record.update(path=str(chart.path), png=base64.b64encode(chart.png).decode(), svgs={})
+        _atomic_write(cache / "charts" / f"{chart.name}-{key}.json", json.dumps(record).encode())
+        for state, svg in chart.svgs.items():
+            name = hashlib.sha256((key + state).encode()).hexdigest()[:32]
+            _atomic_write(cache / "states" / f"{name}.svg", svg.encode())
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+# -- the browser's Vega runtime ---------------------------------------------------------
+
+# Vega alone, without Vega-Lite and vega-embed: charts are compiled at build time, so the
+# reader's browser only runs Vega (about 200 KB gzip instead of 305 KB). vl-convert
+# resolves bare names to its vendored copies by these jsDelivr-style paths; the snippet
+# is bundled offline, nothing is fetched.
+VEGA_SNIPPET = (
+    'import {{View, parse, expressionInterpreter}} from "https://cdn.jsdelivr.net/npm/vega@{version}/+esm";\n'
+    "window.vega = {{View, parse, expressionInterpreter}};\n"
+)
+
+
+def vega_runtime(cache: Path | None) -> bytes:
+    """The Vega runtime for the browser, bundled by vl-convert and cached by its version."""
+    from importlib.metadata import version
+
+    import vl_convert as vlc
+
+    snippet = VEGA_SNIPPET.format(version=vlc.get_vega_version())
+    key = hashlib.sha256(f"{version('vl-convert-python')}\0{snippet}".encode()).hexdigest()[:32]
+    cached = cache / f"vega-{key}.js" if cache else None
+    if cached and cached.is_file():
+        return cached.read_bytes()
+    bundle = vlc.javascript_bundle(snippet=snippet).encode()
+    if cached:
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            _atomic_write(cached, bundle)
+        except OSError:
+            pass
+    return bundle

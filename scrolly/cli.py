@@ -1,0 +1,80 @@
+"""The command line: `python build.py [build|check|serve] …`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from .problems import ProjectError
+
+COMMANDS = ("build", "check", "serve")
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the project folder (default: the current folder)")
+    common.add_argument("--verbose", action="store_true", help="show tracebacks for errors")
+    main = argparse.ArgumentParser(
+        prog="python build.py",
+        description="Build a scrollytelling site from site.toml, content/, charts/ and templates/.",
+        epilog="Without a command, 'build' is assumed. Exit codes: 0 done, 1 problems in the project, 2 bad usage.",
+    )
+    commands = main.add_subparsers(dest="command", metavar="{build,check,serve}")
+    build = commands.add_parser("build", parents=[common], help="build the site into the output folder (default)", description="Build the site.")
+    build.add_argument("--out", type=Path, metavar="DIR", help="the output folder (default: DIR/dist)")
+    commands.add_parser("check", parents=[common], help="validate the project and write nothing", description="Validate everything; write nothing.")
+    serve = commands.add_parser("serve", parents=[common], help="build, serve and rebuild on every change", description="Serve the site with live reload.")
+    serve.add_argument("--out", type=Path, metavar="DIR", help="where the preview is built (default: a temporary folder)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument("--open", action="store_true", help="open the site in a web browser")
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not any(arg in COMMANDS for arg in argv) and not any(arg in ("-h", "--help") for arg in argv[:1]):
+        argv.insert(0, "build")
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "serve":
+            from .serve import serve
+
+            return serve(args.site, args.out, args.host, args.port, args.open, args.verbose)
+        return run_build(args)
+    except KeyboardInterrupt:
+        print("interrupted; the output folder was not changed", file=sys.stderr)
+        return 130
+    except Exception as err:  # a bug in scrolly, not in the project
+        if args.verbose:
+            traceback.print_exc()
+        print(f"internal error: {type(err).__name__}: {err}" + ("" if args.verbose else " (run with --verbose for the traceback)"), file=sys.stderr)
+        return 1
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from .build import build_site
+
+    write = args.command == "build"
+    out = getattr(args, "out", None) or args.site / "dist"
+    try:
+        result = build_site(args.site, out, write=write)
+    except ProjectError as err:
+        report(err, args.verbose)
+        if write:
+            print(f"{len(err.problems)} problem{'s' if len(err.problems) != 1 else ''}; {out} was not changed.", file=sys.stderr)
+        return 1
+    if write:
+        print(f"Built {result.chapters} chapters, {result.charts} charts, {result.files} files into {out} in {result.seconds:.2f} s")
+    else:
+        print(f"Checked {result.chapters} chapters, {result.charts} charts: no problems ({result.seconds:.2f} s)")
+    return 0
+
+
+def report(err: ProjectError, verbose: bool) -> None:
+    for problem in err.problems:
+        print(problem, file=sys.stderr)
+        if verbose and problem.detail:
+            print(problem.detail, file=sys.stderr)

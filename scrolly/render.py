@@ -1,0 +1,105 @@
+"""Stage 4: render the story page and every output file, in memory.
+
+Templates come from the project's `templates/` folder first, then scrolly's own, so a
+project overrides only what it wants to change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import traceback
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+from .charts import Chart, state_key
+from .config import Config
+from .content import Chapter, Figure, Scrolly, markdown
+from .problems import Problem, ProjectError
+
+PACKAGE_ASSETS = ("story.css", "scrolly.js")
+
+
+@dataclass(frozen=True)
+class ChartView:
+    """What a template needs to show one chart in one state."""
+
+    chart: Chart
+    state: dict
+    svg_url: str
+
+
+def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart], vega_js: bytes) -> dict[str, bytes]:
+    """Every file of the site, by its path inside the output folder."""
+    files: dict[str, bytes] = {}
+    assets = {}
+    for name in PACKAGE_ASSETS:
+        assets[name] = _add_hashed(files, f"assets/{name}", resources.files("scrolly.assets").joinpath(name).read_bytes())
+    assets["vega.js"] = _add_hashed(files, "assets/vega.js", vega_js)
+
+    svg_urls = {}
+    for chart in charts.values():
+        files[f"charts/{chart.name}.vl.json"] = _json(chart.vega_lite)
+        files[f"charts/{chart.name}.vg.json"] = _json(chart.vega)
+        files[f"charts/{chart.name}.png"] = chart.png
+        for key, svg in sorted(chart.svgs.items()):
+            url = f"charts/{chart.name}.svg" if key == state_key({}) else _add_hashed(files, f"charts/{chart.name}.svg", svg.encode())
+            files.setdefault(url, svg.encode())
+            svg_urls[(chart.name, key)] = url
+
+    def view(name: str, values: dict) -> ChartView:
+        """The chart in the state `values` sets, from its defaults (with its SVG when the build made one)."""
+        chart = charts[name]
+        state = {param.name: param.default for param in chart.params.values()} | values
+        return ChartView(chart=chart, state=state, svg_url=svg_urls.get((name, state_key(values)), ""))
+
+    env = _environment(config.root / "templates")
+    md = markdown()
+    context = dict(
+        site=config,
+        chapters=chapters,
+        charts=charts,
+        asset=assets,
+        view=view,
+        Scrolly=Scrolly,
+        Figure=Figure,
+        summary=[md.renderInline(item) for item in config.summary],
+    )
+    files["index.html"] = _render(env, "story.html", context).encode()
+    return dict(sorted(files.items()))
+
+
+def _environment(project_templates: Path) -> jinja2.Environment:
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(project_templates), jinja2.PackageLoader("scrolly", "templates")])
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.tests["scrolly"] = lambda block: isinstance(block, Scrolly)
+    env.tests["figure"] = lambda block: isinstance(block, Figure)
+    env.filters["state_json"] = lambda state: json.dumps(state, ensure_ascii=False, sort_keys=True)
+    return env
+
+
+def _render(env: jinja2.Environment, name: str, context: dict) -> str:
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as err:
+        raise ProjectError([Problem(Path(err.filename or name), err.lineno or 1, f"template syntax error: {err.message}")])
+    except jinja2.TemplateError as err:
+        frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename.endswith((".html", ".jinja", ".j2"))]
+        where = Path(frames[-1].filename) if frames else Path(name)
+        line = frames[-1].lineno if frames else 1
+        raise ProjectError([Problem(where, line, f"template error: {err.message or err}")])
+
+
+def _add_hashed(files: dict[str, bytes], path: str, data: bytes) -> str:
+    """Store `data` under a name that changes when its content does, so browsers may cache it forever."""
+    stem, dot, suffix = path.rpartition(".")
+    hashed = f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}.{suffix}"
+    files[hashed] = data
+    return hashed
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()

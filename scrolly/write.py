@@ -1,0 +1,97 @@
+"""Stage 5: write the site, all or nothing.
+
+The new site is written into a temporary folder beside the output and swapped in with
+one atomic rename, so a failed or killed build leaves the previous output as it was.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .problems import Problem, ProjectError
+
+MARKER = ".scrolly-output"
+MARKER_TEXT = b"This folder is written by scrolly: every build replaces all of it.\n"
+
+
+def check_output(root: Path, out: Path) -> None:
+    """Refuse an output folder that would overwrite the project or someone's files."""
+    project, target = root.resolve(), out.resolve()
+    if target == project or project.is_relative_to(target):
+        raise ProjectError([Problem(out, 1, f"the output folder {out} is the project folder {root} or contains it: every build replaces the output folder whole, so choose another one, like {root / 'dist'}")])
+    if target.exists() and not target.is_dir():
+        raise ProjectError([Problem(out, 1, "the output path is a file, not a folder: remove it or choose another --out")])
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).exists():
+        raise ProjectError([Problem(out, 1, f"the output folder is not empty and was not written by scrolly (no {MARKER} file in it): every build replaces it whole, so choose an empty or new folder")])
+
+
+def write_site(files: dict[str, bytes], out: Path) -> None:
+    """Write every file into `out`, replacing what was there in one step."""
+    parent = out.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale(parent, out.name)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-{os.getpid()}-", dir=parent))
+    except OSError as err:
+        raise ProjectError([Problem(out, 1, f"cannot write the output folder: {err.strerror or err}")])
+    try:
+        for relative, data in files.items():
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        (staging / MARKER).write_bytes(MARKER_TEXT)
+        staging.chmod(0o755)
+        _swap(staging, out.resolve())
+    except OSError as err:
+        raise ProjectError([Problem(out, 1, f"cannot write the output folder: {err.strerror or err}")])
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Put `staging` at `out`; afterwards `staging` holds the old output, if any."""
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    if _exchange(staging, out):
+        return
+    old = staging.with_name(staging.name + "-old")
+    os.rename(out, old)
+    os.rename(staging, out)
+    os.rename(old, staging)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with Linux's renameat2(RENAME_EXCHANGE); False where unsupported."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    if not hasattr(libc, "renameat2"):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
+def _remove_stale(parent: Path, name: str) -> None:
+    """Remove staging folders left by builds that were killed (their process is gone)."""
+    for stale in parent.glob(f".{name}.building-*"):
+        pid = stale.name.split("-")[1] if stale.name.count("-") >= 2 else ""
+        if stale.is_dir() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
