@@ -22,6 +22,7 @@ class BuildResult:
     charts: int
     files: int
     seconds: float
+    compiled: tuple[str, ...] = ()  # charts compiled afresh (the others came from the cache)
 
 
 def build_site(root: Path, out: Path | None = None, write: bool = True) -> BuildResult:
@@ -52,7 +53,8 @@ def build_site(root: Path, out: Path | None = None, write: bool = True) -> Build
     files = render_site(config, chapters, charts, vega_runtime(cache))
     if write:
         write_site(files, out)
-    return BuildResult(len(chapters), len(charts), len(files), time.perf_counter() - started)
+    compiled = tuple(name for name, chart in charts.items() if not chart.from_cache)
+    return BuildResult(len(chapters), len(charts), len(files), time.perf_counter() - started, compiled)
 
 
 def requested_states(chapters: list[Chapter]) -> dict[str, list[dict]]:

@@ -62,6 +62,7 @@ class Chart:
     png: bytes
     table: list | None
     svgs: dict = field(default_factory=dict)  # state key -> SVG text
+    from_cache: bool = False
 
     def svg(self, values: dict) -> str:
         return self.svgs[state_key(values)]
@@ -78,7 +79,10 @@ def chart_paths(root: Path) -> dict[str, Path]:
 
 
 def compile_charts(paths: dict[str, Path], states: dict[str, list[dict]], cache: Path | None, jobs: int | None = None) -> dict[str, Chart]:
-    """Compile every chart (in parallel when there are several); raise ProjectError with all problems."""
+    """Compile every chart (in parallel when there are several); raise ProjectError with all problems.
+
+    A chart taken from the cache has `from_cache` set, so callers can tell what was redone.
+    """
     jobs = jobs or os.cpu_count() or 1
     results: dict[str, Chart] = {}
     todo = []
@@ -335,7 +339,7 @@ def _cache_read(cache: Path | None, name: str, key: str, states: list[dict]) -> 
     record["path"] = Path(record["path"])
     record["png"] = base64.b64decode(record["png"])
     record["params"] = {n: Param(**p) for n, p in record["params"].items()}
-    chart = Chart(**record)
+    chart = Chart(**record | {"from_cache": True})
     for values in states:
         svg_file = cache / "states" / f"{hashlib.sha256((key + state_key(values)).encode()).hexdigest()[:32]}.svg"
         if svg_file.is_file():
@@ -354,7 +358,7 @@ def _cache_write(cache: Path | None, chart: Chart, key: str) -> None:
         (cache / "charts").mkdir(parents=True, exist_ok=True)
         (cache / "states").mkdir(parents=True, exist_ok=True)
         record = asdict(chart)
-        record.update(path=str(chart.path), png=base64.b64encode(chart.png).decode(), svgs={})
+        record.update(path=str(chart.path), png=base64.b64encode(chart.png).decode(), svgs={}, from_cache=False)
         _atomic_write(cache / "charts" / f"{chart.name}-{key}.json", json.dumps(record).encode())
         for state, svg in chart.svgs.items():
             name = hashlib.sha256((key + state).encode()).hexdigest()[:32]
@@ -375,8 +379,11 @@ def _atomic_write(path: Path, data: bytes) -> None:
 # reader's browser only runs Vega (about 200 KB gzip instead of 305 KB). vl-convert
 # resolves bare names to its vendored copies by these jsDelivr-style paths; the snippet
 # is bundled offline, nothing is fetched.
+# The expression interpreter lets charts run under a Content-Security-Policy without
+# 'unsafe-eval' (Vega otherwise compiles expressions with Function()).
 VEGA_SNIPPET = (
-    'import {{View, parse, expressionInterpreter}} from "https://cdn.jsdelivr.net/npm/vega@{version}/+esm";\n'
+    'import {{View, parse}} from "https://cdn.jsdelivr.net/npm/vega@{version}/+esm";\n'
+    'import {{expressionInterpreter}} from "https://cdn.jsdelivr.net/npm/vega-interpreter@2.0.0/+esm";\n'
     "window.vega = {{View, parse, expressionInterpreter}};\n"
 )
 
