@@ -45,12 +45,12 @@ def build_site(root: Path, out: Path | None = None, write: bool = True) -> Build
     paths = chart_paths(root)
     problems += check_chart_names(chapters, paths)
     cache = root / CACHE
-    charts = gather(compile_charts, paths, requested_states(chapters), cache, fallback={})
+    charts = gather(compile_charts, paths, requested_states(chapters), cache, write, fallback={})
     problems += check_values(chapters, charts)
     if problems:
         raise ProjectError(problems)
 
-    files = render_site(config, chapters, charts, vega_runtime(cache))
+    files = render_site(config, chapters, charts, vega_runtime(cache, write))
     if write:
         write_site(files, out)
     compiled = tuple(name for name, chart in charts.items() if not chart.from_cache)

@@ -78,7 +78,9 @@ def chart_paths(root: Path) -> dict[str, Path]:
     return {path.stem: path for path in paths if not path.name.startswith("_")}
 
 
-def compile_charts(paths: dict[str, Path], states: dict[str, list[dict]], cache: Path | None, jobs: int | None = None) -> dict[str, Chart]:
+def compile_charts(
+    paths: dict[str, Path], states: dict[str, list[dict]], cache: Path | None, write_cache: bool = True, jobs: int | None = None
+) -> dict[str, Chart]:
     """Compile every chart (in parallel when there are several); raise ProjectError with all problems.
 
     A chart taken from the cache has `from_cache` set, so callers can tell what was redone.
@@ -89,7 +91,7 @@ def compile_charts(paths: dict[str, Path], states: dict[str, list[dict]], cache:
     for name, path in paths.items():
         key = _cache_key(path)
         wanted = [{}, *states.get(name, [])]
-        cached = _cache_read(cache, name, key, wanted)
+        cached = _cache_read(cache, name, key, wanted, write_cache)
         if cached:
             results[name] = cached
         else:
@@ -98,7 +100,8 @@ def compile_charts(paths: dict[str, Path], states: dict[str, list[dict]], cache:
     for (name, _, key, _), outcome in _run_all(todo, jobs):
         if isinstance(outcome, Chart):
             results[name] = outcome
-            _cache_write(cache, outcome, key)
+            if write_cache:
+                _cache_write(cache, outcome, key)
         else:
             problems += outcome
     if problems:
@@ -329,7 +332,7 @@ def _cache_key(path: Path) -> str:
     return digest.hexdigest()[:32]
 
 
-def _cache_read(cache: Path | None, name: str, key: str, states: list[dict]) -> Chart | None:
+def _cache_read(cache: Path | None, name: str, key: str, states: list[dict], write_cache: bool) -> Chart | None:
     if cache is None:
         return None
     try:
@@ -347,7 +350,8 @@ def _cache_read(cache: Path | None, name: str, key: str, states: list[dict]) -> 
     missing = [values for values in states if state_key(values) not in chart.svgs]
     if missing:
         render_states(chart, missing)
-        _cache_write(cache, chart, key)
+        if write_cache:
+            _cache_write(cache, chart, key)
     return chart
 
 
@@ -388,7 +392,7 @@ VEGA_SNIPPET = (
 )
 
 
-def vega_runtime(cache: Path | None) -> bytes:
+def vega_runtime(cache: Path | None, write_cache: bool = True) -> bytes:
     """The Vega runtime for the browser, bundled by vl-convert and cached by its version."""
     from importlib.metadata import version
 
@@ -400,7 +404,7 @@ def vega_runtime(cache: Path | None) -> bytes:
     if cached and cached.is_file():
         return cached.read_bytes()
     bundle = vlc.javascript_bundle(snippet=snippet).encode()
-    if cached:
+    if cached and write_cache:
         try:
             cache.mkdir(parents=True, exist_ok=True)
             _atomic_write(cached, bundle)

@@ -117,7 +117,7 @@ def parse_chapter(text: str, path: Path, md: MarkdownIt | None = None) -> Chapte
     slug = meta.get("slug") or re.sub(r"^\d+[-_]", "", path.stem).lower()
     if not SLUG.match(slug):
         problems.append(Problem(path, first_line, f"slug {slug!r} is not a valid anchor: use lower-case letters, digits and hyphens, like 'door-prize'"))
-    if "title" not in meta:
+    if "title" not in meta and tokens and tokens[0].type == "front_matter":
         problems.append(Problem(path, first_line, "front matter needs a 'title'"))
     env = {"docId": slug}
     blocks = _blocks(tokens, path, md, env, problems)

@@ -1,0 +1,126 @@
+"""End to end: `python build.py` on a small project, as an author runs it."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+from conftest import run_build
+
+NAMESPACES = ("http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink", "http://www.w3.org/2000/xmlns/")
+
+
+class Links(HTMLParser):
+    """Every URL the page would load (not links a reader may follow)."""
+
+    def __init__(self):
+        super().__init__()
+        self.loads: list[str] = []
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.append(attrs["id"])
+        if tag in ("script", "img", "iframe", "source", "audio", "video") and attrs.get("src"):
+            self.loads.append(attrs["src"])
+        if tag == "link" and attrs.get("href"):
+            self.loads.append(attrs["href"])
+        for name in ("data-spec", "data-vega"):
+            if attrs.get(name):
+                self.loads.append(attrs[name])
+
+
+def parse(html: str) -> Links:
+    links = Links()
+    links.feed(html)
+    return links
+
+
+def test_build_writes_the_story_and_every_chart_output(project):
+    root = project("basic")
+    result = run_build(cwd=root)
+
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(r"Built 2 chapters, 1 charts, \d+ files into dist in \d+\.\d\d s\n", result.stdout)
+    dist = root / "dist"
+    html = (dist / "index.html").read_text(encoding="utf-8")
+    page = parse(html)
+    assert {"intro", "the-end", "sources"} <= set(page.ids)
+    assert '<a href="#intro">Introduction</a>' in html and '<a href="#the-end">More: the end</a>' in html
+    assert "<h2 id=\"summary-title\">What you need to know</h2>" in html
+    assert "<cite>Made-up numbers</cite>" in html
+    for suffix in (".vl.json", ".vg.json", ".svg", ".png"):
+        assert (dist / "charts" / f"dots{suffix}").stat().st_size > 0
+    images = re.findall(r'<img class="chart-static" src="([^"]+)"[^>]*alt="([^"]*)"', html)
+    assert len(images) == 2  # the scrolly section and the standalone figure
+    for src, alt in images:
+        assert (dist / src).read_text().startswith("<svg")
+        assert alt == "Three dots at (1, 2), (2, 3) and (3, 1)."
+    for url in page.loads:
+        if not url.startswith("data:"):
+            assert (dist / url).is_file(), url
+
+
+def test_each_scrolly_section_first_paints_its_first_steps_state(basic_site):
+    html = (basic_site / "index.html").read_text(encoding="utf-8")
+    section = html[html.index('<section class="scrolly"'):]
+    svg_url = re.search(r'<img class="chart-static" src="([^"]+)"', section).group(1)
+    svg = (basic_site / svg_url).read_text()
+    default = (basic_site / "charts" / "dots.svg").read_text()
+    assert svg != default  # the first step puts dot b in focus: its colour differs
+    assert svg.count("#9b2c1f") > default.count("#9b2c1f")
+
+
+def test_nothing_is_loaded_from_another_host(basic_site):
+    for file in basic_site.rglob("*"):
+        if file.suffix in (".html", ".css", ".js", ".json", ".svg"):
+            text = file.read_text(encoding="utf-8")
+            for url in re.findall(r"(?:https?:)?//[\w.-]+\.[a-z]{2,}[^\s\"')]*", text):
+                assert url.startswith(NAMESPACES) or "vega.github.io/schema" in url, f"{file.name}: {url}"
+
+
+def test_two_builds_are_byte_identical(project, tmp_path):
+    root = project("basic")
+    assert run_build("--out", str(tmp_path / "one"), cwd=root).returncode == 0
+    shutil.rmtree(root / ".scrolly-cache")
+    assert run_build("--out", str(tmp_path / "two"), cwd=root).returncode == 0
+
+    def tree(folder: Path):
+        return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def test_a_rebuild_replaces_the_whole_output(project):
+    root = project("basic")
+    assert run_build(cwd=root).returncode == 0
+    (root / "dist" / "stale.html").write_text("from an old build")
+    (root / "content" / "02-more.md").unlink()
+
+    assert run_build(cwd=root).returncode == 0
+
+    assert not (root / "dist" / "stale.html").exists()
+    assert 'id="the-end"' not in (root / "dist" / "index.html").read_text()
+
+
+def test_site_option_builds_another_folder_and_check_writes_nothing(project, tmp_path):
+    root = project("basic")
+    result = run_build("check", "--site", str(root), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Checked 2 chapters, 1 charts: no problems")
+    assert not (root / "dist").exists() and not (root / ".scrolly-cache").exists()
+
+    result = run_build("build", "--site", str(root), "--out", str(tmp_path / "public"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "public" / "index.html").is_file()
+
+
+def test_help_lists_the_commands(tmp_path):
+    result = run_build("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    assert all(command in result.stdout for command in ("build", "check", "serve"))
+    result = run_build("build", "--help", cwd=tmp_path)
+    assert result.returncode == 0 and "--out DIR" in result.stdout

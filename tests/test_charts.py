@@ -1,0 +1,42 @@
+"""Chart modules compiled with vl-convert: specs, images, params and states."""
+
+from pathlib import Path
+
+import vl_convert as vlc
+
+from scrolly.charts import compile_chart, with_values
+
+DOTS = Path(__file__).parent / "fixtures" / "basic" / "charts" / "dots.py"
+
+
+def test_a_chart_module_compiles_to_vega_svg_and_png():
+    chart = compile_chart("dots", DOTS, [{"focus": "c"}])
+    assert chart.title == "Three dots"
+    assert chart.description == "Three dots at (1, 2), (2, 3) and (3, 1)."
+    assert chart.source == "Made up"
+    assert chart.vega["$schema"].endswith("vega/v6.json")
+    assert chart.png.startswith(b"\x89PNG")
+    assert (chart.width, chart.height) == (339, 264)
+    assert [row["id"] for row in chart.table] == ["a", "b", "c"]
+    vlc.vegalite_to_svg(chart.vega_lite)  # the Vega-Lite spec renders on its own
+
+
+def test_params_take_their_kind_from_their_default():
+    chart = compile_chart("dots", DOTS, [])
+    kinds = {name: param.kind for name, param in chart.params.items()}
+    assert kinds == {"focus": "string or null", "zoom": "number", "day": "date"}
+    assert chart.params["zoom"].problem_with("big") == 'param \'zoom\' takes a number, got "big" (string)'
+    assert chart.params["day"].problem_with("2023-07-11") is None
+    assert chart.params["focus"].problem_with(None) is None
+
+
+def test_each_state_gets_its_own_svg():
+    chart = compile_chart("dots", DOTS, [{"focus": "a"}, {"focus": "c"}])
+    assert chart.svg({"focus": "a"}) != chart.svg({"focus": "c"}) != chart.svg({})
+
+
+def test_with_values_sets_the_initial_value_of_signals():
+    spec = {"signals": [{"name": "focus", "value": None}], "marks": [{"type": "group", "signals": [{"name": "zoom", "value": 1}]}]}
+    changed = with_values(spec, {"focus": "b", "zoom": 3})
+    assert changed["signals"][0]["value"] == "b" and changed["marks"][0]["signals"][0]["value"] == 3
+    assert spec["signals"][0]["value"] is None

@@ -1,0 +1,137 @@
+"""Broken projects: each gives exit code 1, its `path:line: message`, and leaves dist/ as it was.
+
+Each folder of tests/broken/ is a case: `files/` is laid over a copy of the `basic`
+fixture, `remove.txt` lists files to delete from it, `expected.txt` holds the exact
+lines the build must print.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import run_build
+
+BROKEN = Path(__file__).resolve().parent / "broken"
+CASES = sorted(path.name for path in BROKEN.iterdir() if path.is_dir())
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built_basic(tmp_path_factory) -> Path:
+    """The basic project built once, with its dist/ and chart cache, to copy for every case."""
+    root = tmp_path_factory.mktemp("built") / "basic"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "basic", root, ignore=shutil.ignore_patterns(".scrolly-cache", "dist"))
+    result = run_build(cwd=root)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def break_project(case: str, built: Path, target: Path) -> Path:
+    shutil.copytree(built, target)
+    case_folder = BROKEN / case
+    overlay = case_folder / "files"
+    if overlay.is_dir():
+        shutil.copytree(overlay, target, dirs_exist_ok=True)
+    remove = case_folder / "remove.txt"
+    for name in remove.read_text().split() if remove.exists() else []:
+        (target / name).unlink()
+    return target
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_broken_project_reports_the_problem_and_keeps_the_last_good_site(case, built_basic, tmp_path):
+    root = break_project(case, built_basic, tmp_path / "project")
+    before = tree(root / "dist")
+
+    result = run_build(cwd=root)
+
+    expected = (BROKEN / case / "expected.txt").read_text().splitlines()
+    printed = result.stderr.splitlines()
+    assert result.returncode == 1, result.stderr
+    assert printed[: len(expected)] == expected
+    assert printed[-1].endswith("dist was not changed.")
+    assert "Traceback" not in result.stderr
+    assert tree(root / "dist") == before
+    assert [p.name for p in root.iterdir() if p.name.startswith(".dist")] == []
+
+
+def test_every_problem_of_a_run_is_reported_together(built_basic, tmp_path):
+    root = break_project("unknown-chart", built_basic, tmp_path / "project")
+    shutil.copytree(BROKEN / "chart-raises" / "files", root, dirs_exist_ok=True)
+    (root / "site.toml").write_text((root / "site.toml").read_text().replace("byline", "bylien"))
+
+    result = run_build(cwd=root)
+
+    assert result.returncode == 1
+    files = [line.split(":")[0] for line in result.stderr.splitlines()[:-1]]
+    assert files == ["charts/dots.py", "content/01-intro.md", "site.toml"]
+    assert "3 problems" in result.stderr.splitlines()[-1]
+
+
+def test_check_reports_problems_without_writing(built_basic, tmp_path):
+    root = break_project("wrong-kind", built_basic, tmp_path / "project")
+    shutil.rmtree(root / "dist")
+
+    result = run_build("check", cwd=root)
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0].startswith("content/01-intro.md:8: param 'zoom' takes a number")
+    assert not (root / "dist").exists()
+
+
+def test_verbose_shows_the_chart_modules_traceback(built_basic, tmp_path):
+    root = break_project("chart-raises", built_basic, tmp_path / "project")
+
+    result = run_build("--verbose", cwd=root)
+
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr and 'raise ValueError("no good")' in result.stderr
+
+
+def test_output_folder_that_is_the_project_is_refused(built_basic, tmp_path):
+    root = break_project("unknown-param", built_basic, tmp_path / "project")
+    before = tree(root)
+
+    result = run_build("--out", ".", cwd=root)
+
+    assert result.returncode == 1
+    assert "is the project folder" in result.stderr.splitlines()[0]
+    assert tree(root) == before
+
+
+def test_output_path_that_is_a_file_is_refused(built_basic, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(built_basic, root)
+    (tmp_path / "out").write_text("not a folder")
+
+    result = run_build("--out", str(tmp_path / "out"), cwd=root)
+
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"{tmp_path / 'out'}:1: the output path is a file")
+    assert (tmp_path / "out").read_text() == "not a folder"
+
+
+def test_output_folder_with_someone_elses_files_is_refused(built_basic, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(built_basic, root)
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "thesis.txt").write_text("years of work")
+
+    result = run_build("--out", str(documents), cwd=root)
+
+    assert result.returncode == 1
+    assert "was not written by scrolly" in result.stderr
+    assert (documents / "thesis.txt").read_text() == "years of work"
+
+
+def test_bad_usage_exits_2(tmp_path):
+    result = run_build("--no-such-option", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "usage: python build.py" in result.stderr
