@@ -9,6 +9,7 @@ are cached by the content of the module, the data folder and the tool versions.
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
 import hashlib
 import importlib.util
@@ -62,6 +63,7 @@ class Chart:
     png: bytes
     table: list | None
     svgs: dict = field(default_factory=dict)  # state key -> SVG text
+    inputs: tuple = ()  # the files under charts/ the module read: its data
     from_cache: bool = False
 
     def svg(self, values: dict) -> str:
@@ -89,7 +91,7 @@ def compile_charts(
     results: dict[str, Chart] = {}
     todo = []
     for name, path in paths.items():
-        key = _cache_key(path)
+        key = _cache_key(path, _recorded_inputs(cache, name))
         wanted = [{}, *states.get(name, [])]
         cached = _cache_read(cache, name, key, wanted, write_cache)
         if cached:
@@ -97,11 +99,11 @@ def compile_charts(
         else:
             todo.append((name, path, key, wanted))
     problems: list[Problem] = []
-    for (name, _, key, _), outcome in _run_all(todo, jobs):
+    for (name, path, _, _), outcome in _run_all(todo, jobs):
         if isinstance(outcome, Chart):
             results[name] = outcome
             if write_cache:
-                _cache_write(cache, outcome, key)
+                _cache_write(cache, outcome, _cache_key(path, list(outcome.inputs)))
         else:
             problems += outcome
     if problems:
@@ -145,7 +147,8 @@ def _timeout(path: Path) -> Problem:
 
 def compile_chart(name: str, path: Path, states: list[dict]) -> Chart | list[Problem]:
     """Run one chart module and compile its chart and the given states."""
-    chart, table_function, problems = _run_module(name, path)
+    with _recording_reads() as inputs:
+        chart, table_function, problems = _run_module(name, path)
     if problems:
         return problems
     import vl_convert as vlc
@@ -162,7 +165,9 @@ def compile_chart(name: str, path: Path, states: list[dict]) -> Chart | list[Pro
         png = vlc.vega_to_png(vega, scale=2)
     except Exception as err:
         return [Problem(path, _line_of_def(path), f"vl-convert could not compile the chart: {_first_lines(err)}")]
-    table, table_problems = _table(table_function, path)
+    with _recording_reads() as more_inputs:
+        table, table_problems = _table(table_function, path)
+    inputs |= more_inputs
     problems += table_problems
     if problems:
         return problems
@@ -182,6 +187,7 @@ def compile_chart(name: str, path: Path, states: list[dict]) -> Chart | list[Pro
         png=png,
         table=table,
         svgs={state_key({}): svg},
+        inputs=tuple(sorted(str(p) for p in inputs if p != path.resolve() and p.is_relative_to(path.resolve().parent))),
     )
     return render_states(chart_record, states)
 
@@ -316,8 +322,36 @@ def _relative(path: Path) -> str:
 
 # -- cache -------------------------------------------------------------------------------
 
-def _cache_key(path: Path) -> str:
-    """Hash of what a chart's output depends on: its module, the data folder, the tools."""
+_reads: list[set] = []
+
+
+def _audit(event: str, args: tuple) -> None:
+    if event == "open" and _reads and isinstance(args[0], (str, bytes, os.PathLike)):
+        _reads[-1].add(Path(os.fsdecode(args[0])).resolve())
+
+
+@contextlib.contextmanager
+def _recording_reads():
+    """Collect the paths of the files opened inside the block (Python's audit hooks see every open())."""
+    if _audit not in _hooks:
+        sys.addaudithook(_audit)
+        _hooks.append(_audit)
+    _reads.append(set())
+    try:
+        yield _reads[-1]
+    finally:
+        _reads.pop()
+
+
+_hooks: list = []
+
+
+def _cache_key(path: Path, inputs: list[str] | None) -> str:
+    """Hash of what a chart's output depends on: its module, the data it read last time, the tools.
+
+    A chart that has never been compiled has no recorded inputs: its key then covers
+    nothing it read, and it misses the cache anyway.
+    """
     from importlib.metadata import version
 
     digest = hashlib.sha256()
@@ -325,11 +359,17 @@ def _cache_key(path: Path) -> str:
     for package in ("altair", "vl-convert-python"):
         digest.update(f"{package}={version(package)}".encode())
     digest.update(path.read_bytes())
-    data = path.parent / "data"
-    for file in sorted(data.rglob("*")) if data.is_dir() else []:
-        if file.is_file():
-            digest.update(str(file.relative_to(data)).encode() + b"\0" + file.read_bytes())
+    for name in inputs if inputs is not None else ["<never compiled>"]:
+        file = Path(name)
+        digest.update(name.encode() + b"\0" + (file.read_bytes() if file.is_file() else b"<missing>"))
     return digest.hexdigest()[:32]
+
+
+def _recorded_inputs(cache: Path | None, name: str) -> list[str] | None:
+    try:
+        return json.loads((cache / "charts" / f"{name}.inputs.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError):
+        return None
 
 
 def _cache_read(cache: Path | None, name: str, key: str, states: list[dict], write_cache: bool) -> Chart | None:
@@ -342,6 +382,7 @@ def _cache_read(cache: Path | None, name: str, key: str, states: list[dict], wri
     record["path"] = Path(record["path"])
     record["png"] = base64.b64decode(record["png"])
     record["params"] = {n: Param(**p) for n, p in record["params"].items()}
+    record["inputs"] = tuple(record["inputs"])
     chart = Chart(**record | {"from_cache": True})
     for values in states:
         svg_file = cache / "states" / f"{hashlib.sha256((key + state_key(values)).encode()).hexdigest()[:32]}.svg"
@@ -364,6 +405,7 @@ def _cache_write(cache: Path | None, chart: Chart, key: str) -> None:
         record = asdict(chart)
         record.update(path=str(chart.path), png=base64.b64encode(chart.png).decode(), svgs={}, from_cache=False)
         _atomic_write(cache / "charts" / f"{chart.name}-{key}.json", json.dumps(record).encode())
+        _atomic_write(cache / "charts" / f"{chart.name}.inputs.json", json.dumps(list(chart.inputs)).encode())
         for state, svg in chart.svgs.items():
             name = hashlib.sha256((key + state).encode()).hexdigest()[:32]
             _atomic_write(cache / "states" / f"{name}.svg", svg.encode())

@@ -40,3 +40,23 @@ def test_with_values_sets_the_initial_value_of_signals():
     changed = with_values(spec, {"focus": "b", "zoom": 3})
     assert changed["signals"][0]["value"] == "b" and changed["marks"][0]["signals"][0]["value"] == 3
     assert spec["signals"][0]["value"] is None
+
+
+def test_the_cache_redoes_only_the_chart_whose_module_or_data_changed(project, tmp_path):
+    from scrolly.build import build_site
+
+    root = project("basic")
+    (root / "charts" / "data" / "other.csv").write_text("id,x,y\nq,1,1\n")
+    other = (root / "charts" / "dots.py").read_text().replace('"dots.csv"', '"other.csv"')
+    (root / "charts" / "other.py").write_text(other)
+    out = tmp_path / "out"
+
+    assert set(build_site(root, out).compiled) == {"dots", "other"}
+    assert build_site(root, out).compiled == ()
+    (root / "content" / "02-more.md").write_text("---\ntitle: Changed\n---\nNew text.\n")
+    assert build_site(root, out).compiled == ()
+    with (root / "charts" / "data" / "other.csv").open("a") as file:
+        file.write("r,2,2\n")
+    assert build_site(root, out).compiled == ("other",)
+    (root / "charts" / "dots.py").write_text((root / "charts" / "dots.py").read_text() + "\n# edited\n")
+    assert build_site(root, out).compiled == ("dots",)
