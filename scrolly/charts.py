@@ -8,6 +8,7 @@ are cached by the content of the module, the data folder and the tool versions.
 
 from __future__ import annotations
 
+import atexit
 import base64
 import contextlib
 import copy
@@ -18,6 +19,7 @@ import multiprocessing
 import os
 import re
 import sys
+import time
 import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -25,7 +27,7 @@ from pathlib import Path
 from .problems import Problem, ProjectError
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-TIME_LIMIT = 60.0  # seconds a chart module may take before the build gives up on it
+TIME_LIMIT = float(os.environ.get("SCROLLY_CHART_TIME_LIMIT", 60))  # seconds for all charts of a build
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class Chart:
     png: bytes
     table: list | None
     svgs: dict = field(default_factory=dict)  # state key -> SVG text
-    inputs: tuple = ()  # the files under charts/ the module read: its data
+    inputs: tuple = ()  # the files under charts/ the module read (its data), relative to charts/
     from_cache: bool = False
 
     def svg(self, values: dict) -> str:
@@ -112,33 +114,45 @@ def compile_charts(
 
 
 def _run_all(todo: list, jobs: int):
+    """Compile charts in worker processes: in parallel, and stoppable when one hangs."""
     if not todo:
         return []
-    if len(todo) == 1 or jobs == 1:
-        return [(item, _compile_in_child(item)) for item in todo]
-    import altair  # noqa: F401  (imported once here so forked workers start with it)
-    import vl_convert  # noqa: F401
-
-    with multiprocessing.get_context("fork").Pool(min(jobs, len(todo))) as pool:
-        pending = [(item, pool.apply_async(compile_chart, item[:2] + item[3:])) for item in todo]
-        results = []
-        for item, result in pending:
-            try:
-                results.append((item, result.get(TIME_LIMIT)))
-            except multiprocessing.TimeoutError:
-                results.append((item, [_timeout(item[1])]))
-        return results
-
-
-def _compile_in_child(item) -> Chart | list[Problem]:
-    """One chart in a forked child, so a module that hangs can be stopped."""
-    name, path, _, wanted = item
-    context = multiprocessing.get_context("fork")
-    with context.Pool(1) as pool:
+    pool = _worker_pool(jobs)
+    pending = [(item, pool.apply_async(compile_chart, (item[0], item[1], item[3]))) for item in todo]
+    results, deadline = [], time.monotonic() + TIME_LIMIT
+    for item, result in pending:
         try:
-            return pool.apply_async(compile_chart, (name, path, wanted)).get(TIME_LIMIT)
+            results.append((item, result.get(max(0.1, deadline - time.monotonic()))))
         except multiprocessing.TimeoutError:
-            return [_timeout(path)]
+            results.append((item, [_timeout(item[1])]))
+    if any(isinstance(outcome, list) and outcome and outcome[0].message.startswith("chart() did not finish") for _, outcome in results):
+        _stop_workers()
+    return results
+
+
+_pool = None
+
+
+def _worker_pool(size: int):
+    """One pool per process, kept between builds (the dev server rebuilds often).
+
+    Workers come from a fork server that has imported Altair and vl-convert once:
+    forking the build process itself could copy vl-convert's runtime threads half-way.
+    """
+    global _pool
+    if _pool is None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["scrolly.charts", "altair", "vl_convert"])
+        _pool = context.Pool(size)
+        atexit.register(_stop_workers)
+    return _pool
+
+
+def _stop_workers() -> None:
+    global _pool
+    if _pool is not None:
+        _pool.terminate()
+        _pool = None
 
 
 def _timeout(path: Path) -> Problem:
@@ -187,7 +201,7 @@ def compile_chart(name: str, path: Path, states: list[dict]) -> Chart | list[Pro
         png=png,
         table=table,
         svgs={state_key({}): svg},
-        inputs=tuple(sorted(str(p) for p in inputs if p != path.resolve() and p.is_relative_to(path.resolve().parent))),
+        inputs=tuple(sorted(str(p.relative_to(path.resolve().parent)) for p in inputs if p != path.resolve() and p.is_relative_to(path.resolve().parent))),
     )
     return render_states(chart_record, states)
 
@@ -226,14 +240,15 @@ def with_values(vega: dict, values: dict) -> dict:
 
 
 def _run_module(name: str, path: Path):
+    """Import a chart module afresh and call its chart(); its folder is importable for shared helpers."""
     spec = importlib.util.spec_from_file_location(f"scrolly_chart_{name}", path)
     module = importlib.util.module_from_spec(spec)
     try:
-        source = path.read_bytes()
-        code = compile(source, str(path), "exec")
+        code = compile(path.read_bytes(), str(path), "exec")
     except SyntaxError as err:
         return None, None, [Problem(path, err.lineno or 1, f"syntax error: {err.msg}")]
-    sys.modules[spec.name] = module
+    folder = str(path.parent)
+    sys.path.insert(0, folder)
     try:
         exec(code, module.__dict__)
         if not callable(getattr(module, "chart", None)):
@@ -242,7 +257,9 @@ def _run_module(name: str, path: Path):
     except Exception as err:
         return None, None, [_exception_problem(path, err)]
     finally:
-        sys.modules.pop(spec.name, None)
+        sys.path.remove(folder)
+        for loaded in [n for n, m in sys.modules.items() if (getattr(m, "__file__", None) or "").startswith(folder + os.sep)]:
+            del sys.modules[loaded]
     import altair as alt
 
     if not isinstance(chart, alt.TopLevelMixin):
@@ -360,7 +377,7 @@ def _cache_key(path: Path, inputs: list[str] | None) -> str:
         digest.update(f"{package}={version(package)}".encode())
     digest.update(path.read_bytes())
     for name in inputs if inputs is not None else ["<never compiled>"]:
-        file = Path(name)
+        file = path.parent / name
         digest.update(name.encode() + b"\0" + (file.read_bytes() if file.is_file() else b"<missing>"))
     return digest.hexdigest()[:32]
 

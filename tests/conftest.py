@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
 import subprocess
 import sys
@@ -26,9 +27,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-def run_build(*args: str, cwd: Path = REPO, timeout: float = 300) -> subprocess.CompletedProcess:
+def run_build(*args: str, cwd: Path = REPO, timeout: float = 300, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run `python build.py ARGS` the way an author does; returns the finished process."""
-    return subprocess.run([sys.executable, str(REPO / "build.py"), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    environment = os.environ | (env or {})
+    return subprocess.run([sys.executable, str(REPO / "build.py"), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=environment)
 
 
 @pytest.fixture

@@ -135,3 +135,29 @@ def test_bad_usage_exits_2(tmp_path):
     result = run_build("--no-such-option", cwd=tmp_path)
     assert result.returncode == 2
     assert "usage: python build.py" in result.stderr
+
+
+def test_a_chart_that_never_finishes_is_stopped_at_the_time_limit(built_basic, tmp_path):
+    root = break_project("unknown-param", built_basic, tmp_path / "project")
+    dots = root / "charts" / "dots.py"
+    dots.write_text(dots.read_text().replace("def chart():\n", "def chart():\n    while True:\n        pass\n"))
+
+    result = run_build(cwd=root, env={"SCROLLY_CHART_TIME_LIMIT": "3"})
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "charts/dots.py:1: chart() did not finish within 3 seconds and was stopped: is it reading a huge file or looping forever?"
+    )
+
+
+def test_a_chart_module_may_import_a_shared_helper_from_its_folder(built_basic, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(built_basic, root)
+    (root / "charts" / "_palette.py").write_text('HIGHLIGHT = "#123456"\n')
+    dots = root / "charts" / "dots.py"
+    dots.write_text(dots.read_text().replace('"#9b2c1f"', "HIGHLIGHT").replace("import altair as alt\n", "import altair as alt\nfrom _palette import HIGHLIGHT\n"))
+
+    result = run_build(cwd=root)
+
+    assert result.returncode == 0, result.stderr
+    assert "#123456" in (root / "dist" / "charts" / "dots.svg").read_text() or "#123456" in (root / "dist" / "charts" / "dots.vg.json").read_text()
