@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .problems import Problem, ProjectError
+from .svg import smaller_svg
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TIME_LIMIT = float(os.environ.get("SCROLLY_CHART_TIME_LIMIT", 60))  # seconds for all charts of a build
@@ -175,7 +176,7 @@ def compile_chart(name: str, path: Path, states: list[dict]) -> Chart | list[Pro
     params = _params(vega_lite)
     try:
         vega = vlc.vegalite_to_vega(vega_lite)
-        svg = vlc.vega_to_svg(vega)
+        svg = smaller_svg(vlc.vega_to_svg(vega))
         png = vlc.vega_to_png(vega, scale=2)
     except Exception as err:
         return [Problem(path, _line_of_def(path), f"vl-convert could not compile the chart: {_first_lines(err)}")]
@@ -214,7 +215,7 @@ def render_states(chart: Chart, states: list[dict]) -> Chart:
         key = state_key(values)
         if key in chart.svgs or any(_value_problem(chart, n, v) for n, v in values.items()):
             continue
-        chart.svgs[key] = vlc.vega_to_svg(with_values(chart.vega, values))
+        chart.svgs[key] = smaller_svg(vlc.vega_to_svg(with_values(chart.vega, values)))
     return chart
 
 
