@@ -1,0 +1,292 @@
+"""World map: NATO members in July 2023, Sweden as applicant, the AP4 partners, China.
+
+Country shapes are Natural Earth 1:110m from the npm package world-atlas
+(``data/countries-110m.json``, see ``data/README.md``), inlined as TopoJSON.
+The places of the story (``data/places.csv``) are labelled points. Params:
+
+- ``focus`` (place id or None): highlights one place with a ring and a bold label.
+- ``lon``, ``lat`` (degrees) and ``zoom`` (1 = whole world across the width):
+  the view. The projection is Equal Earth, rotated to ``lon`` and centred on
+  ``lat``, so Europe and East Asia are drawn alike; all three are tweenable.
+
+Pure module: reads its data files next to this file, writes nothing.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import altair as alt
+
+HERE = Path(__file__).parent
+TOPO = HERE / "data" / "countries-110m.json"
+PLACES = HERE / "data" / "places.csv"
+
+WIDTH, HEIGHT = 600, 400
+
+# The 31 members of NATO at the time of the Vilnius summit (July 2023), as
+# ISO 3166-1 numeric codes (the ids world-atlas uses), with their names.
+NATO_MEMBERS = {
+    "008": "Albania",
+    "056": "Belgium",
+    "100": "Bulgaria",
+    "124": "Canada",
+    "191": "Croatia",
+    "203": "Czechia",
+    "208": "Denmark",
+    "233": "Estonia",
+    "246": "Finland",
+    "250": "France",
+    "276": "Germany",
+    "300": "Greece",
+    "348": "Hungary",
+    "352": "Iceland",
+    "380": "Italy",
+    "428": "Latvia",
+    "440": "Lithuania",
+    "442": "Luxembourg",
+    "499": "Montenegro",
+    "528": "Netherlands",
+    "807": "North Macedonia",
+    "578": "Norway",
+    "616": "Poland",
+    "620": "Portugal",
+    "642": "Romania",
+    "703": "Slovakia",
+    "705": "Slovenia",
+    "724": "Spain",
+    "792": "Türkiye",
+    "826": "United Kingdom",
+    "840": "United States",
+}
+APPLICANTS = {"752": "Sweden"}  # applied; joined only on 7 March 2024
+AP4 = {"392": "Japan", "410": "South Korea", "036": "Australia", "554": "New Zealand"}
+CHINA = {"156": "China"}
+
+# category, legend label, fill, outline, outline width, dash
+CATEGORIES = [
+    ("member", "NATO member (31)", "#1F5F9E", "#ffffff", 0.6, [1, 0]),
+    ("applicant", "Sweden: applicant", "#B0569A", "#4a1d40", 1.4, [3, 2]),
+    ("ap4", "AP4 partner", "#C4520A", "#4d2000", 1.4, [1, 0]),
+    ("china", "China", "#A8323E", "#ffffff", 0.6, [1, 0]),
+    ("other", "Other", "#E8E8E8", "#8C8C8C", 0.5, [1, 0]),
+]
+LABELS = {key: label for key, label, *_ in CATEGORIES}
+
+# Where each place's label sits relative to its point, so that neighbours
+# (Brussels and Paris, Beijing and Tianjin) never collide.
+LABEL_ANCHOR = {
+    "brussels": ("right", -9, -8),
+    "vilnius": ("left", 9, 0),
+    "paris": ("right", -9, 8),
+    "tokyo": ("left", 9, 0),
+    "seoul": ("left", 9, -7),
+    "canberra": ("right", -9, 0),
+    "wellington": ("right", -9, 6),
+    "beijing": ("right", -9, -6),
+    "tianjin": ("left", 9, 6),
+    "senkakus": ("left", 9, 4),
+}
+
+
+# Labels of places that crowd their neighbours appear only from this zoom on
+# (others from zoom 1.8), and on a narrow chart (under 450 px) only when the
+# place is the focus or the view is zoomed right in (zoom 8 or more). The
+# focused place is always labelled.
+LABEL_MIN_ZOOM = {"beijing": 3, "tianjin": 3, "senkakus": 3, "brussels": 3, "paris": 3}
+
+
+def category(country_id: str | None) -> str:
+    if country_id in NATO_MEMBERS:
+        return "member"
+    if country_id in APPLICANTS:
+        return "applicant"
+    if country_id in AP4:
+        return "ap4"
+    if country_id in CHINA:
+        return "china"
+    return "other"
+
+
+@lru_cache(maxsize=1)
+def _topology() -> str:
+    """The TopoJSON with a ``category`` on every country (cached as text)."""
+    topo = json.loads(TOPO.read_text(encoding="utf-8"))
+    topo = copy.deepcopy(topo)
+    topo["objects"].pop("land", None)  # only countries are drawn
+    for g in topo["objects"]["countries"]["geometries"]:
+        props = g.setdefault("properties", {})
+        cid = g.get("id")
+        props["category"] = LABELS[category(cid)]
+        if cid == "792":
+            props["name"] = "Türkiye"
+        elif cid == "807":
+            props["name"] = "North Macedonia"
+    return json.dumps(topo, ensure_ascii=False, separators=(",", ":"))
+
+
+def _places() -> list[dict]:
+    with PLACES.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    out = []
+    for r in rows:
+        align, dx, dy = LABEL_ANCHOR.get(r["id"], ("left", 9, 0))
+        out.append(
+            {
+                "id": r["id"],
+                "name": r["name"],
+                "lat": float(r["lat"]),
+                "lon": float(r["lon"]),
+                "note": r["note"],
+                "align": align,
+                "dx": dx,
+                "dy": dy,
+                "minzoom": LABEL_MIN_ZOOM.get(r["id"], 1.8),
+                "crowded": r["id"] in LABEL_MIN_ZOOM,
+            }
+        )
+    return out
+
+
+def table() -> list[dict]:
+    """The places as flat rows (shown under the chart and offered as CSV)."""
+    return [
+        {"Place": p["name"], "Latitude": p["lat"], "Longitude": p["lon"], "Why it matters": p["note"]}
+        for p in _places()
+    ]
+
+
+def chart() -> alt.LayerChart:
+    focus = alt.param(name="focus", value=None)
+    lon = alt.param(name="lon", value=10)
+    lat = alt.param(name="lat", value=15)
+    zoom = alt.param(name="zoom", value=1)
+
+    projection = dict(
+        type="equalEarth",
+        # at zoom 1 the whole world (about 5.4 x scale wide) fills the width
+        scale=alt.ExprRef("zoom * width / 5.4"),
+        rotate=alt.ExprRef("[-lon, 0, 0]"),
+        center=alt.ExprRef("[0, lat]"),
+        translate=alt.ExprRef("[width / 2, height / 2]"),
+    )
+
+    countries_data = alt.Data(
+        values=json.loads(_topology()),
+        format=alt.DataFormat(type="topojson", feature="countries"),
+    )
+    keys = [c[0] for c in CATEGORIES]
+    domain = [LABELS[k] for k in keys]
+    cat_field = "properties.category"
+    countries = (
+        alt.Chart(countries_data)
+        .mark_geoshape(clip=True, aria=False)
+        .encode(
+            color=alt.Color(
+                f"{cat_field}:N",
+                scale=alt.Scale(domain=domain, range=[c[2] for c in CATEGORIES]),
+                legend=alt.Legend(
+                    title=None,
+                    orient="top",
+                    direction="horizontal",
+                    columns=2,
+                    labelFontSize=12,
+                    symbolType="square",
+                    symbolSize=140,
+                    symbolStrokeColor="#555555",
+                    symbolStrokeWidth=0.8,
+                    labelLimit=160,
+                    columnPadding=12,
+                ),
+            ),
+            stroke=alt.Stroke(
+                f"{cat_field}:N",
+                scale=alt.Scale(domain=domain, range=[c[3] for c in CATEGORIES]),
+                legend=None,
+            ),
+            strokeWidth=alt.StrokeWidth(
+                f"{cat_field}:N",
+                sort=domain,
+                scale=alt.Scale(domain=domain, range=[c[4] for c in CATEGORIES]),
+                legend=None,
+            ),
+            strokeDash=alt.StrokeDash(
+                f"{cat_field}:N",
+                scale=alt.Scale(domain=domain, range=[c[5] for c in CATEGORIES]),
+                legend=None,
+            ),
+            tooltip=[
+                alt.Tooltip("properties.name:N", title="Country"),
+                alt.Tooltip(f"{cat_field}:N", title="Status"),
+            ],
+        )
+    )
+
+    places = alt.Chart(alt.Data(values=_places())).transform_calculate(
+        focused="datum.id === focus",
+        aria="datum.name + ': ' + datum.note",
+        # the focused label always; others once zoomed in far enough
+        show=(
+            "datum.id === focus || (zoom >= datum.minzoom"
+            " && (width >= 450 || !datum.crowded || zoom >= 8))"
+        ),
+    )
+    where = dict(longitude="lon:Q", latitude="lat:Q")
+
+    ring = (
+        places.transform_filter("datum.focused")
+        .mark_circle(filled=False, stroke="#111111", strokeWidth=2.5, size=480, clip=True, aria=False)
+        .encode(**where)
+    )
+    dots = places.mark_point(
+        filled=True, shape="circle", fill="#111111", stroke="#ffffff", opacity=1, clip=True
+    ).encode(
+        **where,
+        size=alt.condition("datum.focused", alt.value(150), alt.value(60)),
+        strokeWidth=alt.condition("datum.focused", alt.value(2), alt.value(1.2)),
+        tooltip=[alt.Tooltip("name:N", title="Place"), alt.Tooltip("note:N", title="Why it matters")],
+        description=alt.Description("aria:N"),
+    )
+    text_props = dict(
+        fontSize=12,
+        baseline="middle",
+        clip=True,
+        align={"expr": "datum.align"},
+        dx={"expr": "datum.dx * (datum.focused ? 1.8 : 1)"},
+        dy={"expr": "datum.dy * (datum.focused ? 1.6 : 1)"},
+        fontWeight={"expr": "datum.focused ? 'bold' : 'normal'"},
+    )
+    shown = places.transform_filter("datum.show")
+    # a white halo under each label keeps it legible over any fill
+    halo = shown.mark_text(
+        stroke="#ffffff", strokeWidth=3.5, strokeJoin="round", fill="#ffffff", aria=False, **text_props
+    ).encode(**where, text="name:N")
+    labels = shown.mark_text(fill="#111111", aria=False, **text_props).encode(**where, text="name:N")
+
+    return (
+        alt.layer(countries, ring, dots, halo, labels)
+        .project(**projection)
+        .add_params(focus, lon, lat, zoom)
+        .properties(
+            width=WIDTH,
+            height=HEIGHT,
+            title=alt.Title("NATO, its Pacific partners and China", anchor="start", fontSize=16),
+            description=(
+                "World map coloured by status in July 2023: the 31 NATO members, "
+                "Sweden as an applicant that had not yet joined, the four Asia-Pacific "
+                "partners (Japan, South Korea, Australia and New Zealand) and China. "
+                "Labelled points mark the places in the story, from NATO headquarters in "
+                "Brussels and Vilnius to Tokyo, Beijing and the Senkaku Islands."
+            ),
+            usermeta={
+                "source": "Shapes: Natural Earth 1:110m via world-atlas 2.0.2; membership: public record"
+            },
+        )
+        .configure_view(stroke="#8C8C8C", fill="#ffffff")
+        .configure_legend(labelColor="#222222")
+        .configure_title(color="#111111")
+    )
