@@ -78,9 +78,13 @@ class Chapter:
         return [step for block in self.blocks if isinstance(block, Scrolly) for step in block.steps]
 
 
-def markdown() -> MarkdownIt:
-    """The one Markdown parser: CommonMark plus tables, footnotes, block attributes and `:::` directives."""
-    md = MarkdownIt("commonmark", {"typographer": False}).enable("table")
+def markdown(html: bool = True) -> MarkdownIt:
+    """The one Markdown parser: CommonMark plus tables, footnotes, block attributes and `:::` directives.
+
+    Chapters may hold raw HTML (authors own their site); text from site.toml is parsed
+    with `html=False`, so markup in a config value shows as text.
+    """
+    md = MarkdownIt("commonmark", {"typographer": False, "html": html}).enable("table")
     md.use(front_matter_plugin).use(footnote_plugin).use(attrs_block_plugin)
     md.use(container_plugin, "directive", validate=lambda params, *rest: True)
     return md
@@ -201,10 +205,20 @@ def _front_matter(tokens: list[Token], path: Path, problems: list[Problem]) -> t
         elif key in meta:
             problems.append(Problem(path, number, f"front matter key '{key}' is set twice"))
         else:
-            if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-                value = value[1:-1]
-            meta[key] = value
+            try:
+                meta[key] = _unquote(value)
+            except ValueError:
+                problems.append(Problem(path, number, f"cannot read the quoted value of '{key}': inside double quotes, write a quote as \\\" and a backslash as \\\\"))
     return meta, 1
+
+
+def _unquote(value: str) -> str:
+    """A front matter value: bare, 'single-quoted' ('' is a quote) or "double-quoted" (with \\ escapes)."""
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return json.loads(value)
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        return value[1:-1].replace("''", "'")
+    return value
 
 
 def _blocks(tokens: list[Token], path: Path, md: MarkdownIt, env: dict, problems: list[Problem]) -> list:

@@ -24,7 +24,8 @@ DOCUMENTS = st.lists(st.one_of(PIECES, st.text(max_size=8)), max_size=40).map(""
 
 
 def lines_in(text: str) -> int:
-    return text.count("\n") + 1
+    """Lines as an editor counts them: \r\n, \r and \n all end a line (markdown-it agrees)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
 
 
 @settings(max_examples=400, deadline=None)
