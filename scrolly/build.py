@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,8 +26,13 @@ class BuildResult:
     compiled: tuple[str, ...] = ()  # charts compiled afresh (the others came from the cache)
 
 
-def build_site(root: Path, out: Path | None = None, write: bool = True) -> BuildResult:
-    """Build the project at `root` into `out` (default root/dist); with write=False only check it."""
+def build_site(root: Path, out: Path | None = None, write: bool = True, progress=None) -> BuildResult:
+    """Build the project at `root` into `out` (default root/dist); with write=False only check it.
+
+    `progress(stage, done, total)` hears about slow stages: "charts" as each is compiled,
+    "files" once before writing.
+    """
+    progress = progress or (lambda stage, done, total: None)
     started = time.perf_counter()
     out = out if out is not None else root / "dist"
     problems: list[Problem] = []
@@ -45,13 +51,14 @@ def build_site(root: Path, out: Path | None = None, write: bool = True) -> Build
     paths = chart_paths(root)
     problems += check_chart_names(chapters, paths)
     cache = root / CACHE
-    charts = gather(compile_charts, paths, requested_states(chapters), cache, write, fallback={})
+    charts = gather(compile_charts, paths, requested_states(chapters), cache, write, None, partial(progress, "charts"), fallback={})
     problems += check_values(chapters, charts)
     if problems:
         raise ProjectError(problems)
 
     files = render_site(config, chapters, charts, vega_runtime(cache, write))
     if write:
+        progress("files", 0, len(files))
         write_site(files, out)
     compiled = tuple(name for name, chart in charts.items() if not chart.from_cache)
     return BuildResult(len(chapters), len(charts), len(files), time.perf_counter() - started, compiled)

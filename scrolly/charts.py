@@ -84,11 +84,17 @@ def chart_paths(root: Path) -> dict[str, Path]:
 
 
 def compile_charts(
-    paths: dict[str, Path], states: dict[str, list[dict]], cache: Path | None, write_cache: bool = True, jobs: int | None = None
+    paths: dict[str, Path],
+    states: dict[str, list[dict]],
+    cache: Path | None,
+    write_cache: bool = True,
+    jobs: int | None = None,
+    progress=None,
 ) -> dict[str, Chart]:
     """Compile every chart (in parallel when there are several); raise ProjectError with all problems.
 
     A chart taken from the cache has `from_cache` set, so callers can tell what was redone.
+    `progress(done, total)` is called as each chart that needed compiling finishes.
     """
     jobs = jobs or os.cpu_count() or 1
     results: dict[str, Chart] = {}
@@ -102,7 +108,7 @@ def compile_charts(
         else:
             todo.append((name, path, key, wanted))
     problems: list[Problem] = []
-    for (name, path, _, _), outcome in _run_all(todo, jobs):
+    for (name, path, _, _), outcome in _run_all(todo, jobs, progress or (lambda done, total: None)):
         if isinstance(outcome, Chart):
             results[name] = outcome
             if write_cache:
@@ -114,7 +120,7 @@ def compile_charts(
     return {name: results[name] for name in paths}
 
 
-def _run_all(todo: list, jobs: int):
+def _run_all(todo: list, jobs: int, progress):
     """Compile charts in worker processes: in parallel, and stoppable when one hangs."""
     if not todo:
         return []
@@ -126,6 +132,7 @@ def _run_all(todo: list, jobs: int):
             results.append((item, result.get(max(0.1, deadline - time.monotonic()))))
         except multiprocessing.TimeoutError:
             results.append((item, [_timeout(item[1])]))
+        progress(len(results), len(pending))
     if any(isinstance(outcome, list) and outcome and outcome[0].message.startswith("chart() did not finish") for _, outcome in results):
         _stop_workers()
     return results

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -59,18 +60,46 @@ def run_build(args: argparse.Namespace) -> int:
 
     write = args.command == "build"
     out = getattr(args, "out", None) or args.site / "dist"
+    progress = Progress(sys.stderr)
     try:
-        result = build_site(args.site, out, write=write)
+        result = build_site(args.site, out, write=write, progress=progress)
     except ProjectError as err:
+        progress.clear()
         report(err, args.verbose)
         if write:
             print(f"{len(err.problems)} problem{'s' if len(err.problems) != 1 else ''}; {out} was not changed.", file=sys.stderr)
         return 1
+    progress.clear()
     if write:
         print(f"Built {result.chapters} chapters, {result.charts} charts, {result.files} files into {out} in {result.seconds:.2f} s")
     else:
         print(f"Checked {result.chapters} chapters, {result.charts} charts: no problems ({result.seconds:.2f} s)")
     return 0
+
+
+class Progress:
+    """Shows a slow build's progress on one terminal line; silent when output is not a terminal."""
+
+    WAIT = 1.0  # seconds before showing anything: quick builds print only their summary
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.started = time.monotonic()
+        self.shown = False
+        self.live = stream.isatty()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.live or time.monotonic() - self.started < self.WAIT:
+            return
+        text = f"{done} of {total} charts compiled" if stage == "charts" else f"writing {total} files"
+        self.stream.write(f"\r\033[K{text}")
+        self.stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
 
 
 def report(err: ProjectError, verbose: bool) -> None:

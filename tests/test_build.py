@@ -129,3 +129,33 @@ def test_help_lists_the_commands(tmp_path):
     assert all(command in result.stdout for command in ("build", "check", "serve"))
     result = run_build("build", "--help", cwd=tmp_path)
     assert result.returncode == 0 and "--out DIR" in result.stdout
+
+
+def test_a_slow_build_shows_progress_on_a_terminal_and_nothing_extra_otherwise(project):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    root = project("basic")
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, str(REPO / "build.py")], cwd=root, stdout=follower, stderr=follower)
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    assert process.wait(timeout=120) == 0
+    text = output.decode()
+    assert "1 of 1 charts compiled" in text  # a cold build compiles its chart for over a second
+    assert text.replace("\x1b[K", "").rstrip().splitlines()[-1].startswith("Built 2 chapters")
+
+    quiet = run_build(cwd=root)
+    assert quiet.stderr == "" and quiet.stdout.startswith("Built 2 chapters")
