@@ -213,7 +213,7 @@ def test_map_draws_exactly_the_31_members(specs):
     topo = None
     for node in walk(specs["map"]):
         if node.get("format", {}).get("type") == "topojson":
-            topo = node["values"]
+            topo = node["values"] if "values" in node else specs["map"]["datasets"][node["name"]]
     assert topo is not None, "the map inlines its TopoJSON"
     by_category: dict[str, set[str]] = {}
     for g in topo["objects"]["countries"]["geometries"]:
