@@ -1,20 +1,27 @@
-// scrolly's reader runtime: sticky charts that follow the prose.
+// scrolly's reader runtime: sticky charts that follow the prose. No framework, no build step.
 //
-// The active step is derived from the page position on every frame that scrolls or
-// resizes (the last step whose top has crossed the trigger line), never from a history
-// of events: fast scrolls, reloads mid-story, zoom and resize all land on the right step.
-// Charts first show the build's SVG; Vega loads when a chart nears the viewport and
-// takes over the same box.
+// The active step of a section is derived from the page position every time the page
+// scrolls or resizes (the last step whose top has crossed the trigger line), never from a
+// history of events: fast scrolls, reloads mid-story, zoom and resize all land on the
+// right step.
+// Charts first show the build's SVG. Vega (the big download) is fetched only once the
+// reader scrolls, touches or presses a key, and each chart goes live when it is within
+// one viewport; the live view takes the SVG's box, whose size CSS fixes in advance.
 
-const root = document.documentElement;
+const TWEEN_MS = 400;
+const NEAR = "100% 0px";       // how close a chart must be to the viewport to go live
+const SHRINK_LIMIT = 0.95;     // below this scale a live chart is laid out again for its box
+const MIN_PLOT = 120;          // smallest plot width or height a re-layout may ask for
+const SLOW_FRAME_MS = 50;      // a chart whose frames take longer (a long task) is too heavy to tween
+const DATE = /^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/;
+const READER_EVENTS = ["scroll", "wheel", "touchstart", "pointerdown", "pointermove", "keydown"];
+
 const script = document.querySelector("script[data-vega]");
-const vegaUrl = new URL(script.dataset.vega, script.src.replace(/assets\/[^/]*$/, "")).href;
+const vegaUrl = new URL(script.dataset.vega, document.baseURI).href;
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 const narrow = matchMedia("(max-width: 640px)");
-const TWEEN_MS = 400;
-const DATE = /^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/;
 
-const api = { views: {}, sections: {}, charts: [], ready: null };
+const api = { views: {}, sections: {}, ready };
 window.scrolly = api;
 
 let vegaPromise = null;
@@ -22,6 +29,26 @@ function loadVega() {
   vegaPromise ??= import(vegaUrl).then(() => window.vega);
   return vegaPromise;
 }
+
+/** Resolves once the reader does something (or arrives mid-page), so a reader who only looks pays for no Vega. */
+const readerStarted = new Promise((resolve) => {
+  const start = () => {
+    for (const type of READER_EVENTS) removeEventListener(type, start, true);
+    resolve();
+  };
+  for (const type of READER_EVENTS) addEventListener(type, start, { capture: true, passive: true });
+  if (scrollY > 0 || location.hash) start();
+});
+
+/** Charts (by name) that render too slowly on this device to be tweened frame by frame. */
+const heavyCharts = new Set();
+
+function whenIdle(callback) {
+  if ("requestIdleCallback" in window) requestIdleCallback(callback, { timeout: 500 });
+  else setTimeout(callback, 50);
+}
+
+// -- one chart: the build's SVG, then the live Vega view ----------------------------------
 
 class LiveChart {
   constructor(figure) {
@@ -31,52 +58,108 @@ class LiveChart {
     this.img = figure.querySelector(".chart-static");
     this.state = JSON.parse(figure.dataset.state);
     this.view = null;
-    this.tween = null;
+    this.design = null;   // the chart's own plot size and the room its axes, legends and title take
+    this.fittedTo = "";   // the box size the view was last laid out for
+    this.tween = 0;
     this.loading = null;
   }
 
   load() {
-    this.loading ??= this.start().catch((error) => console.warn(`scrolly: chart '${this.name}' stays static:`, error));
+    this.loading ??= this.start().catch((error) => {
+      console.warn(`scrolly: chart '${this.name}' stays static:`, error);
+    });
     return this.loading;
   }
 
   async start() {
-    const [vega, spec] = await Promise.all([loadVega(), fetch(this.figure.dataset.spec).then((r) => r.json())]);
+    const [vega, spec] = await Promise.all([
+      loadVega(),
+      fetch(this.figure.dataset.spec).then((response) => response.json()),
+      this.img.decode().catch(() => {}),
+    ]);
     const live = document.createElement("div");
     live.className = "chart-live";
     live.setAttribute("role", "img");
     live.setAttribute("aria-label", this.img.alt);
+    live.hidden = true;
+    this.box.append(live);
     const view = new vega.View(vega.parse(spec, null, { ast: true }), {
       expr: vega.expressionInterpreter,
       renderer: "svg",
       hover: true,
     });
-    for (const [name, value] of Object.entries(this.state)) view.signal(name, value);
-    await view.initialize(live).runAsync();
-    this.box.append(live);
+    // The static SVG has the chart's full size, so the room around the plot is known
+    // before the first render: the live view renders once, at the size it will keep.
+    const resizable = typeof spec.width === "number" && typeof spec.height === "number" && this.img.naturalWidth > 0;
+    this.design = resizable
+      ? { width: spec.width, height: spec.height, padX: this.img.naturalWidth - spec.width, padY: this.img.naturalHeight - spec.height }
+      : null;
+    this.view = view.initialize(live);
+    this.setAll(this.state);
+    await this.fit();
+    live.hidden = false;
     this.img.hidden = true;
-    this.view = view;
-    api.views[this.name] ??= view;
     this.figure.classList.add("is-live");
+    api.views[this.name] = charts.find((chart) => chart.name === this.name && chart.view).view;
+    if (this.design) new ResizeObserver(() => this.fit()).observe(this.box);
   }
 
+  /** Pixels the axes, legends and title take around the plot, as last rendered. */
+  room(view) {
+    const svg = view.container().querySelector("svg");
+    return {
+      padX: Number(svg.getAttribute("width")) - view.width(),
+      padY: Number(svg.getAttribute("height")) - view.height(),
+    };
+  }
+
+  /**
+   * Lay the chart out again for its box when scaling the design down would shrink its
+   * text; the box itself never changes size, so nothing on the page moves.
+   */
+  async fit() {
+    const boxWidth = this.box.clientWidth, boxHeight = this.box.clientHeight;
+    if (!this.design || !boxWidth || !boxHeight) return this.view.runAsync();
+    if (this.fittedTo === `${boxWidth}x${boxHeight}`) return;
+    this.fittedTo = `${boxWidth}x${boxHeight}`;
+    const { width, height, padX, padY } = this.design;
+    const shrink = Math.min(boxWidth / (width + padX), boxHeight / (height + padY)) < SHRINK_LIMIT;
+    const plotSize = (room) => (shrink
+      ? [Math.max(MIN_PLOT, Math.floor(boxWidth - room.padX)), Math.max(MIN_PLOT, Math.floor(boxHeight - room.padY))]
+      : [width, height]);
+    const [plotWidth, plotHeight] = plotSize(this.design);
+    await this.view.width(plotWidth).height(plotHeight).runAsync();
+    if (!shrink) return;
+    const [fixedWidth, fixedHeight] = plotSize(this.room(this.view));  // axis labels may have changed: correct once
+    if (fixedWidth !== plotWidth || fixedHeight !== plotHeight) await this.view.width(fixedWidth).height(fixedHeight).runAsync();
+  }
+
+  setAll(state) {
+    for (const [name, value] of Object.entries(state)) this.view.signal(name, value);
+  }
+
+  /** Move the chart to a step's state: numbers and dates glide, the rest switch at once. */
   show(state) {
-    const from = { ...this.state };
+    const from = this.view ? Object.fromEntries(Object.keys(state).map((k) => [k, this.view.signal(k)])) : this.state;
     this.state = state;
     if (!this.view) return;
     cancelAnimationFrame(this.tween);
-    const tweened = Object.keys(state).filter((k) => canTween(from[k], state[k]));
-    for (const key of Object.keys(state)) if (!tweened.includes(key)) this.view.signal(key, state[key]);
-    if (!tweened.length || reducedMotion.matches) {
-      for (const key of tweened) this.view.signal(key, state[key]);
+    const heavy = () => heavyCharts.has(this.name);
+    const glide = reducedMotion.matches || heavy() ? [] : Object.keys(state).filter((k) => canTween(from[k], state[k]));
+    for (const key of Object.keys(state)) if (!glide.includes(key)) this.view.signal(key, state[key]);
+    if (!glide.length) {
       this.view.runAsync();
       return;
     }
     const started = performance.now();
+    let previous = 0, slowFrames = 0;
     const frame = (now) => {
-      const t = Math.min(1, (now - started) / TWEEN_MS);
+      slowFrames = previous && now - previous > SLOW_FRAME_MS ? slowFrames + 1 : 0;
+      previous = now;
+      if (slowFrames >= 2) heavyCharts.add(this.name);  // the device cannot keep up: finish now, switch from now on
+      const t = heavy() ? 1 : Math.min(1, (now - started) / TWEEN_MS);
       const eased = t < 0.5 ? 2 * t * t : 1 - (-2 * t + 2) ** 2 / 2;
-      for (const key of tweened) this.view.signal(key, interpolate(from[key], state[key], eased));
+      for (const key of glide) this.view.signal(key, t < 1 ? interpolate(from[key], state[key], eased) : state[key]);
       this.view.runAsync();
       if (t < 1) this.tween = requestAnimationFrame(frame);
     };
@@ -92,76 +175,154 @@ function canTween(a, b) {
 
 function interpolate(a, b, t) {
   if (typeof a === "number") return a + (b - a) * t;
-  if (t >= 1) return b;
   const x = Date.parse(a), y = Date.parse(b);
   return new Date(x + (y - x) * t).toISOString();
 }
 
+// -- one scrolly section: a chart and its steps -------------------------------------------
+
 class Section {
-  constructor(element) {
+  constructor(element, chart) {
     this.element = element;
     this.id = element.id;
     this.steps = [...element.querySelectorAll(".step")];
-    this.chart = new LiveChart(element.querySelector("figure.chart"));
-    this.active = -1;
+    this.graphic = element.querySelector(".scrolly-graphic");
+    this.chart = chart;
     this.counter = element.querySelector(".step-counter");
-    for (const button of element.querySelectorAll(".step-controls button")) {
-      button.addEventListener("click", () => this.go(this.active + Number(button.dataset.move)));
+    this.active = -1;
+    this.target = null;  // the step a button or key is scrolling to
+    const controls = element.querySelector(".step-controls");
+    for (const button of controls.querySelectorAll("button")) {
+      button.addEventListener("click", () => this.move(Number(button.dataset.move)));
     }
-    element.querySelector(".step-controls")?.removeAttribute("hidden");
-    const self = this;
-    api.sections[this.id] = { chart: this.chart.name, get active() { return self.active; }, get view() { return self.chart.view; } };
+    controls.addEventListener("keydown", (event) => this.onControlKey(event));
+    controls.hidden = false;
+    const section = this;
+    api.sections[this.id] = {
+      chart: this.chart.name,
+      steps: this.steps.length,
+      get active() { return section.active; },
+      get view() { return section.chart.view; },
+      go: (index) => section.go(index),
+    };
   }
 
+  /**
+   * The height, in the viewport, that a step's top must cross to become active: the middle
+   * of the screen, or on narrow screens a third of the way down the room below the pinned chart.
+   */
   triggerLine() {
     if (!narrow.matches) return innerHeight / 2;
-    const graphic = this.element.querySelector(".scrolly-graphic").getBoundingClientRect();
-    return graphic.bottom + (innerHeight - graphic.bottom) / 2;
+    const pinned = parseFloat(getComputedStyle(this.graphic).top) + this.graphic.offsetHeight;
+    return pinned + (innerHeight - pinned) / 3;
   }
 
-  update() {
+  update(atBottom) {
     const line = this.triggerLine();
     let index = 0;
     this.steps.forEach((step, i) => {
       if (step.getBoundingClientRect().top <= line) index = i;
     });
+    const last = this.steps[this.steps.length - 1].getBoundingClientRect();
+    if (atBottom && last.top < innerHeight) index = this.steps.length - 1;
+    if (index === this.target) this.target = null;
     if (index === this.active) return;
     this.active = index;
     this.steps.forEach((step, i) => (i === index ? step.setAttribute("aria-current", "step") : step.removeAttribute("aria-current")));
-    if (this.counter) this.counter.textContent = `${index + 1} / ${this.steps.length}`;
+    this.counter.textContent = `Step ${index + 1} of ${this.steps.length}`;
     this.chart.show(JSON.parse(this.steps[index].dataset.state));
+    this.element.dispatchEvent(new CustomEvent("scrolly:step", { bubbles: true, detail: { index, state: this.chart.state } }));
   }
 
-  go(index) {
-    const step = this.steps[Math.max(0, Math.min(this.steps.length - 1, index))];
-    const top = step.getBoundingClientRect().top + scrollY - this.triggerLine() + 1;
-    scrollTo({ top, behavior: reducedMotion.matches ? "instant" : "smooth" });
+  move(delta) {
+    this.go((this.target ?? this.active) + delta);
+  }
+
+  /** Scroll so that step `index` sits just past the trigger line (which makes it active). */
+  go(index, behavior = reducedMotion.matches ? "instant" : "smooth") {
+    index = Math.max(0, Math.min(this.steps.length - 1, index));
+    this.target = index;
+    const top = this.steps[index].getBoundingClientRect().top + scrollY - this.triggerLine() + 2;
+    scrollTo({ top: Math.max(0, top), behavior });
+  }
+
+  /** Whether the reader is inside this section (its chart pinned across the middle of the screen). */
+  isBeingRead() {
+    const box = this.element.getBoundingClientRect();
+    return box.top < innerHeight / 2 && box.bottom > innerHeight / 2;
+  }
+
+  onControlKey(event) {
+    const moves = { ArrowDown: 1, ArrowRight: 1, PageDown: 1, ArrowUp: -1, ArrowLeft: -1, PageUp: -1 };
+    if (event.key in moves) this.move(moves[event.key]);
+    else if (event.key === "Home") this.go(0);
+    else if (event.key === "End") this.go(this.steps.length - 1);
+    else return;
+    event.preventDefault();
+  }
+
+  /** How much of the section is on screen, for keys that act on "the section being read". */
+  visibleHeight() {
+    const box = this.element.getBoundingClientRect();
+    return Math.max(0, Math.min(innerHeight, box.bottom) - Math.max(0, box.top));
   }
 }
 
-const sections = [...document.querySelectorAll(".scrolly")].map((el) => new Section(el));
-const standalone = [...document.querySelectorAll("figure.chart")]
-  .filter((figure) => !figure.closest(".scrolly"))
-  .map((figure) => new LiveChart(figure));
-api.charts = [...sections.map((s) => s.chart), ...standalone];
+const charts = [...document.querySelectorAll("figure.chart")].map((figure) => new LiveChart(figure));
+const sections = [...document.querySelectorAll(".scrolly")].map(
+  (element) => new Section(element, charts.find((chart) => element.contains(chart.figure))),
+);
 
-// Chapter navigation and reading progress.
+/** window.scrolly.ready(name?): resolves when that chart (or every chart) is live. */
+function ready(name) {
+  const chosen = charts.filter((chart) => !name || chart.name === name);
+  return Promise.all(chosen.map((chart) => chart.load())).then(() => (name ? api.views[name] : api.views));
+}
+
+// -- the page: reading progress, current chapter, active steps ------------------------------
+
 const progress = document.querySelector(".progress-bar");
+const tocList = document.querySelector(".toc ol");
 const chapterLinks = [...document.querySelectorAll(".toc a[href^='#']")];
-const chapters = chapterLinks.map((a) => document.getElementById(a.hash.slice(1))).filter(Boolean);
-const current = document.querySelector(".current-chapter");
+const chapters = chapterLinks.map((link) => document.getElementById(link.hash.slice(1)));
+let currentChapter = null;
 
 function updatePage() {
-  const max = root.scrollHeight - innerHeight;
-  if (progress) progress.style.transform = `scaleX(${max > 0 ? Math.min(1, scrollY / max) : 1})`;
+  const max = document.documentElement.scrollHeight - innerHeight;
+  const atBottom = max <= 0 || scrollY >= max - 2;
+  progress.style.transform = `scaleX(${max > 0 ? Math.min(1, scrollY / max) : 1})`;
   let here = null;
-  for (const chapter of chapters) if (chapter.getBoundingClientRect().top <= innerHeight / 3) here = chapter;
-  for (const link of chapterLinks) {
-    if (here && link.hash === `#${here.id}`) link.setAttribute("aria-current", "location");
-    else link.removeAttribute("aria-current");
+  chapters.forEach((chapter, i) => {
+    if (chapter && chapter.getBoundingClientRect().top <= innerHeight / 3) here = chapterLinks[i];
+  });
+  if (atBottom && chapters.length) here = chapterLinks[chapters.length - 1];
+  if (here !== currentChapter) showChapter(here);
+  for (const section of sections) section.update(atBottom);
+}
+
+function showChapter(link) {
+  currentChapter?.removeAttribute("aria-current");
+  currentChapter = link;
+  if (!link) return;
+  link.setAttribute("aria-current", "location");
+  const left = link.offsetLeft - tocList.offsetLeft, right = left + link.offsetWidth;
+  if (left < tocList.scrollLeft || right > tocList.scrollLeft + tocList.clientWidth) {
+    tocList.scrollTo({ left: left - 16, behavior: "instant" });
   }
-  if (current) current.textContent = here ? chapterLinks.find((l) => l.hash === `#${here.id}`)?.textContent ?? "" : "";
-  for (const section of sections) section.update();
+}
+
+/**
+ * A new width re-flows the page (on a phone turned sideways, or a window crossing the
+ * narrow breakpoint); bring the step being read back to the trigger line so the reader
+ * stays on it.
+ */
+let lastWidth = innerWidth;
+function keepPlace() {
+  if (innerWidth !== lastWidth) {
+    lastWidth = innerWidth;
+    for (const section of sections) if (section.active >= 0 && section.isBeingRead()) section.go(section.active, "instant");
+  }
+  schedule();
 }
 
 let queued = false;
@@ -174,29 +335,30 @@ function schedule() {
   });
 }
 addEventListener("scroll", schedule, { passive: true });
-addEventListener("resize", schedule);
+addEventListener("resize", keepPlace);
+addEventListener("scrollend", () => sections.forEach((section) => (section.target = null)));
 narrow.addEventListener("change", schedule);
 
-// Keyboard: focusing a step (Tab) brings it to the trigger line.
-for (const section of sections) {
-  section.element.addEventListener("keydown", (event) => {
-    if (event.target.closest("input, textarea, select")) return;
-    if (event.key === "j" || event.key === "PageDown" && event.target.closest(".step-controls")) { section.go(section.active + 1); event.preventDefault(); }
-    if (event.key === "k" || event.key === "PageUp" && event.target.closest(".step-controls")) { section.go(section.active - 1); event.preventDefault(); }
-  });
-}
+// j / k step through the section being read, from anywhere but a text field.
+addEventListener("keydown", (event) => {
+  if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+  if (event.key !== "j" && event.key !== "k") return;
+  if (event.target.closest?.("input, textarea, select, [contenteditable]")) return;
+  const reading = sections.reduce((best, s) => (!best || s.visibleHeight() > best.visibleHeight() ? s : best), null);
+  if (!reading || !reading.visibleHeight()) return;
+  reading.move(event.key === "j" ? 1 : -1);
+  event.preventDefault();
+});
 
-// Live charts load when they near the viewport, after the first paint.
+// Each chart goes live once the reader has started and the chart is within one viewport.
 const nearby = new IntersectionObserver((entries) => {
   for (const entry of entries) {
     if (!entry.isIntersecting) continue;
     nearby.unobserve(entry.target);
-    const chart = api.charts.find((c) => c.figure === entry.target);
-    const start = () => chart.load().then(schedule);
-    "requestIdleCallback" in window ? requestIdleCallback(start, { timeout: 1500 }) : setTimeout(start, 200);
+    const chart = charts.find((c) => c.figure === entry.target);
+    readerStarted.then(() => whenIdle(() => chart.load()));
   }
-}, { rootMargin: "50% 0px" });
-for (const chart of api.charts) nearby.observe(chart.figure);
+}, { rootMargin: NEAR });
+for (const chart of charts) nearby.observe(chart.figure);
 
-api.ready = (name) => Promise.all(api.charts.filter((c) => !name || c.name === name).map((c) => c.load()));
 updatePage();
