@@ -28,6 +28,8 @@ from .problems import Problem, ProjectError
 from .svg import smaller_svg
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+VALIDATE_ROWS = 5_000  # rows past which only a sample of the data is schema-checked
+MAX_SVG_BYTES = 300_000  # past this, first paint uses a PNG: thousands of marks make SVGs huge
 TIME_LIMIT = float(os.environ.get("SCROLLY_CHART_TIME_LIMIT", 60))  # seconds for all charts of a build
 
 
@@ -65,12 +67,14 @@ class Chart:
     height: int
     png: bytes
     table: list | None
-    svgs: dict = field(default_factory=dict)  # state key -> SVG text
+    svg: str  # the default state, for downloads
+    picture_type: str = "svg"  # the first-paint pictures: "svg", or "png" when an SVG would be too big
+    pictures: dict = field(default_factory=dict)  # state key -> first-paint picture (bytes)
     inputs: tuple = ()  # the files under charts/ the module read (its data), relative to charts/
     from_cache: bool = False
 
-    def svg(self, values: dict) -> str:
-        return self.svgs[state_key(values)]
+    def picture(self, values: dict) -> bytes:
+        return self.pictures[state_key(values)]
 
 
 def state_key(values: dict) -> str:
@@ -176,7 +180,7 @@ def compile_chart(name: str, path: Path, states: list[dict]) -> Chart | list[Pro
     import vl_convert as vlc
 
     try:
-        vega_lite = chart.to_dict()
+        vega_lite = _valid_spec(chart)
     except Exception as err:  # Altair's schema validation explains itself
         return [Problem(path, _line_of_def(path), f"the chart is not valid Vega-Lite: {_first_lines(err)}")]
     problems = _check_metadata(path, vega_lite)
@@ -208,21 +212,61 @@ def compile_chart(name: str, path: Path, states: list[dict]) -> Chart | list[Pro
         height=height,
         png=png,
         table=table,
-        svgs={state_key({}): svg},
+        svg=svg,
+        picture_type="svg" if len(svg) <= MAX_SVG_BYTES else "png",
         inputs=tuple(sorted(str(p.relative_to(path.resolve().parent)) for p in inputs if p != path.resolve() and p.is_relative_to(path.resolve().parent))),
     )
     return render_states(chart_record, states)
 
 
+def _valid_spec(chart) -> dict:
+    """The chart's Vega-Lite spec, checked against the schema.
+
+    Altair validates every data row too, which for 100,000 rows takes most of a minute;
+    past VALIDATE_ROWS rows the schema check runs on a copy holding only the first rows.
+    """
+    spec = chart.to_dict(validate=False)
+    if _row_count(spec) <= VALIDATE_ROWS:
+        return chart.to_dict()
+    from altair.vegalite.v6.schema.core import TopLevelSpec
+
+    TopLevelSpec.validate(_first_rows(spec, VALIDATE_ROWS))
+    return spec
+
+
+def _row_count(node) -> int:
+    if isinstance(node, dict):
+        own = len(node["values"]) if isinstance(node.get("values"), list) else 0
+        datasets = sum(len(rows) for rows in node.get("datasets", {}).values() if isinstance(rows, list)) if isinstance(node.get("datasets"), dict) else 0
+        return own + datasets + sum(_row_count(v) for k, v in node.items() if k not in ("values", "datasets"))
+    if isinstance(node, list):
+        return sum(_row_count(item) for item in node)
+    return 0
+
+
+def _first_rows(node, limit: int):
+    if isinstance(node, dict):
+        return {k: (v[:limit] if k == "values" and isinstance(v, list) else
+                    {n: rows[:limit] if isinstance(rows, list) else rows for n, rows in v.items()} if k == "datasets" and isinstance(v, dict) else
+                    _first_rows(v, limit)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_first_rows(item, limit) for item in node]
+    return node
+
+
 def render_states(chart: Chart, states: list[dict]) -> Chart:
-    """Add an SVG for each state whose values the chart accepts (the others are reported later)."""
+    """Add a first-paint picture for each state whose values the chart accepts (the others are reported later)."""
     import vl_convert as vlc
 
     for values in states:
         key = state_key(values)
-        if key in chart.svgs or any(_value_problem(chart, n, v) for n, v in values.items()):
+        if key in chart.pictures or any(_value_problem(chart, n, v) for n, v in values.items()):
             continue
-        chart.svgs[key] = smaller_svg(vlc.vega_to_svg(with_values(chart.vega, values)))
+        if chart.picture_type == "svg":
+            svg = chart.svg if not values else smaller_svg(vlc.vega_to_svg(with_values(chart.vega, values)))
+            chart.pictures[key] = svg.encode()
+        else:
+            chart.pictures[key] = chart.png if not values else vlc.vega_to_png(with_values(chart.vega, values), scale=2)
     return chart
 
 
@@ -410,10 +454,10 @@ def _cache_read(cache: Path | None, name: str, key: str, states: list[dict], wri
     record["inputs"] = tuple(record["inputs"])
     chart = Chart(**record | {"from_cache": True})
     for values in states:
-        svg_file = cache / "states" / f"{hashlib.sha256((key + state_key(values)).encode()).hexdigest()[:32]}.svg"
-        if svg_file.is_file():
-            chart.svgs[state_key(values)] = svg_file.read_text(encoding="utf-8")
-    missing = [values for values in states if state_key(values) not in chart.svgs]
+        picture = cache / "states" / f"{hashlib.sha256((key + state_key(values)).encode()).hexdigest()[:32]}.{chart.picture_type}"
+        if picture.is_file():
+            chart.pictures[state_key(values)] = picture.read_bytes()
+    missing = [values for values in states if state_key(values) not in chart.pictures]
     if missing:
         render_states(chart, missing)
         if write_cache:
@@ -428,12 +472,12 @@ def _cache_write(cache: Path | None, chart: Chart, key: str) -> None:
         (cache / "charts").mkdir(parents=True, exist_ok=True)
         (cache / "states").mkdir(parents=True, exist_ok=True)
         record = asdict(chart)
-        record.update(path=str(chart.path), png=base64.b64encode(chart.png).decode(), svgs={}, from_cache=False)
+        record.update(path=str(chart.path), png=base64.b64encode(chart.png).decode(), pictures={}, from_cache=False)
         _atomic_write(cache / "charts" / f"{chart.name}-{key}.json", json.dumps(record).encode())
         _atomic_write(cache / "charts" / f"{chart.name}.inputs.json", json.dumps(list(chart.inputs)).encode())
-        for state, svg in chart.svgs.items():
+        for state, picture in chart.pictures.items():
             name = hashlib.sha256((key + state).encode()).hexdigest()[:32]
-            _atomic_write(cache / "states" / f"{name}.svg", svg.encode())
+            _atomic_write(cache / "states" / f"{name}.{chart.picture_type}", picture)
     except OSError:
         pass  # a cache that cannot be written only costs time
 

@@ -10,6 +10,7 @@ import hashlib
 import json
 import traceback
 from dataclasses import dataclass
+from functools import partial
 from importlib import resources
 from pathlib import Path
 
@@ -18,9 +19,10 @@ import jinja2
 from .charts import Chart, state_key
 from .config import Config
 from .content import Chapter, Figure, Scrolly, markdown
+from .embed import downloads, embed_files, embed_snippet, lead_chart, social_meta
 from .problems import Problem, ProjectError
 
-PACKAGE_ASSETS = ("story.css", "scrolly.js")
+PACKAGE_ASSETS = ("story.css", "scrolly.js", "embed.css", "embed-page.js", "embed-control.js")
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class ChartView:
 
     chart: Chart
     state: dict
-    svg_url: str
+    picture_url: str
 
 
 def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart], vega_js: bytes) -> dict[str, bytes]:
@@ -40,24 +42,26 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
         assets[name] = _add_hashed(files, f"assets/{name}", resources.files("scrolly.assets").joinpath(name).read_bytes())
     assets["vega.js"] = _add_hashed(files, "assets/vega.js", vega_js)
 
-    svg_urls = {}
+    picture_urls = {}
     for chart in charts.values():
         files[f"charts/{chart.name}.vl.json"] = _json(chart.vega_lite)
         files[f"charts/{chart.name}.vg.json"] = _json(chart.vega)
         files[f"charts/{chart.name}.png"] = chart.png
-        for key, svg in sorted(chart.svgs.items()):
-            url = f"charts/{chart.name}.svg" if key == state_key({}) else _add_hashed(files, f"charts/{chart.name}.svg", svg.encode())
-            files.setdefault(url, svg.encode())
-            svg_urls[(chart.name, key)] = url
+        files[f"charts/{chart.name}.svg"] = chart.svg.encode()
+        for key, picture in sorted(chart.pictures.items()):
+            if key == state_key({}):
+                url = f"charts/{chart.name}.{chart.picture_type}"
+            else:
+                url = _add_hashed(files, f"charts/{chart.name}.{chart.picture_type}", picture)
+            picture_urls[(chart.name, key)] = url
 
     def view(name: str, values: dict) -> ChartView:
-        """The chart in the state `values` sets, from its defaults (with its SVG when the build made one)."""
+        """The chart in the state `values` sets, from its defaults (with its picture when the build made one)."""
         chart = charts[name]
         state = {param.name: param.default for param in chart.params.values()} | values
-        return ChartView(chart=chart, state=state, svg_url=svg_urls.get((name, state_key(values)), ""))
+        return ChartView(chart=chart, state=state, picture_url=picture_urls.get((name, state_key(values)), ""))
 
     env = _environment(config.root / "templates")
-    md = markdown()
     context = dict(
         site=config,
         chapters=chapters,
@@ -66,9 +70,13 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
         view=view,
         Scrolly=Scrolly,
         Figure=Figure,
-        summary=[md.renderInline(item) for item in config.summary],
+        summary=[markdown(html=False).renderInline(item) for item in config.summary],
+        embed_snippet=partial(embed_snippet, config),
+        downloads=downloads,
+        social=social_meta(config, config.title, config.dek, "", lead_chart(chapters, charts)),
     )
     files["index.html"] = _render(env, "story.html", context).encode()
+    files |= embed_files(config, charts, assets, partial(_render, env))
     return dict(sorted(files.items()))
 
 

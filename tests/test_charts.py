@@ -31,8 +31,10 @@ def test_params_take_their_kind_from_their_default():
 
 
 def test_each_state_gets_its_own_svg():
-    chart = compile_chart("dots", DOTS, [{"focus": "a"}, {"focus": "c"}])
-    assert chart.svg({"focus": "a"}) != chart.svg({"focus": "c"}) != chart.svg({})
+    chart = compile_chart("dots", DOTS, [{}, {"focus": "a"}, {"focus": "c"}])
+    assert chart.picture_type == "svg"
+    assert chart.picture({"focus": "a"}) != chart.picture({"focus": "c"}) != chart.picture({})
+    assert chart.picture({}) == chart.svg.encode()
 
 
 def test_with_values_sets_the_initial_value_of_signals():
