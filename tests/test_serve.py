@@ -1,0 +1,224 @@
+"""`python build.py serve`: the preview follows every save, safely, and never leaks into a build."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_build
+
+STARTUP_TIMEOUT = 120  # seconds: the first build compiles the chart
+REBUILD_TIMEOUT = 30
+
+
+class Served:
+    """A running `python build.py serve` and the terminal output it wrote so far."""
+
+    def __init__(self, process: subprocess.Popen, port: int, log: Path):
+        self.process = process
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}/"
+        self.log_path = log
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        """GET a raw path: http.client sends it as written, without normalising `..`."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            return response.status, response.read()
+        finally:
+            connection.close()
+
+    def wait_for_log(self, pattern: str, timeout: float = REBUILD_TIMEOUT) -> re.Match:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            match = re.search(pattern, self.log(), re.MULTILINE)
+            if match:
+                return match
+            assert self.process.poll() is None, f"the server stopped:\n{self.log()}"
+            time.sleep(0.05)
+        raise AssertionError(f"no {pattern!r} in the server's output within {timeout} s:\n{self.log()}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=15)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(root: Path, *args: str, build_py: Path = REPO / "build.py") -> Served:
+    """Start the dev server on `root` and wait until it answers."""
+    port = free_port()
+    log = root.parent / f"serve-{port}.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen([sys.executable, str(build_py), "serve", "--site", str(root), "--port", str(port), *args], stdout=output, stderr=subprocess.STDOUT)
+    served = Served(process, port, log)
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"the server stopped:\n{served.log()}"
+        try:
+            if served.get("/")[0] == 200:
+                return served
+        except OSError:
+            time.sleep(0.1)
+    served.stop()
+    raise AssertionError(f"the server did not answer within {STARTUP_TIMEOUT} s:\n{served.log()}")
+
+
+@pytest.fixture
+def serve():
+    """serve(root, *args) -> a running server; every server is stopped after the test."""
+    servers: list[Served] = []
+
+    def start(root: Path, *args: str, **kwargs) -> Served:
+        servers.append(start_server(root, *args, **kwargs))
+        return servers[-1]
+
+    yield start
+    for served in servers:
+        served.stop()
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_editing_a_chapter_reloads_the_page_where_the_author_was(project, serve, page):
+    root = project("basic")
+    served = serve(root)
+    page.goto(served.url)
+    steps = page.locator(".scrolly .step")
+    steps.nth(1).evaluate("el => window.scrollTo(0, el.getBoundingClientRect().top + scrollY - innerHeight / 2 + 2)")
+    page.wait_for_function("document.querySelectorAll('.scrolly .step')[1].getAttribute('aria-current') === 'step'", timeout=10000)
+    scrolled = page.evaluate("scrollY")
+    assert scrolled > 0
+
+    with page.expect_event("load", timeout=REBUILD_TIMEOUT * 1000):
+        replace_in(root / "content" / "01-intro.md", "Nothing changes here.", "Nothing moves here.")
+    page.wait_for_function("document.body.innerText.includes('Nothing moves here.')", timeout=10000)
+    page.wait_for_function("document.querySelectorAll('.scrolly .step')[1].getAttribute('aria-current') === 'step'", timeout=10000)
+    assert abs(page.evaluate("scrollY") - scrolled) <= 2
+    assert b"Nothing moves here." in served.get("/")[1]
+    served.wait_for_log(r"content/01-intro\.md.*: page re-rendered, 0 charts compiled, \d+ ms$")
+
+
+def test_a_broken_chart_shows_its_problem_over_the_last_good_page_until_fixed(project, serve, page):
+    root = project("basic")
+    served = serve(root)
+    page.goto(served.url)
+    module = root / "charts" / "dots.py"
+    good = module.read_text(encoding="utf-8")
+    broken_line = len(good.splitlines()) + 1
+
+    module.write_text(good + "x = (\n", encoding="utf-8")
+    overlay = page.locator("#scrolly-dev-problems")
+    overlay.wait_for(timeout=REBUILD_TIMEOUT * 1000)
+    assert f"charts/dots.py:{broken_line}: syntax error" in overlay.inner_text()
+    assert page.locator("h1").inner_text() == "A small test story"
+    status, body = served.get("/")
+    assert status == 200 and b"A small test story" in body
+    served.wait_for_log(rf"charts/dots\.py:{broken_line}: syntax error")
+
+    module.write_text(good.replace('title="Three dots"', 'title="Three fixed dots"'), encoding="utf-8")
+    overlay.wait_for(state="detached", timeout=REBUILD_TIMEOUT * 1000)
+    page.wait_for_function("document.body.innerText.includes('Three fixed dots')", timeout=REBUILD_TIMEOUT * 1000)
+
+
+def test_a_burst_of_saves_gives_one_rebuild(project, serve):
+    root = project("basic")
+    served = serve(root)
+    chapters = sorted((root / "content").glob("*.md"))
+    for number, chapter in enumerate(chapters, 1):
+        chapter.write_text(chapter.read_text(encoding="utf-8") + f"\nAdded in save {number}.\n", encoding="utf-8")
+        time.sleep(0.06)  # slower than the watcher looks at files, quicker than the quiet time it waits for
+    served.wait_for_log(r"files changed \(content/01-intro\.md, content/02-more\.md.*\): page re-rendered")
+    time.sleep(1)
+    rebuilds = [line for line in served.log().splitlines() if "content/" in line and " changed" in line]
+    assert len(rebuilds) == 1, served.log()
+
+
+def test_a_stylesheet_change_refreshes_styles_without_reloading(tmp_path, project, serve, page):
+    scrolly_copy = tmp_path / "tool"
+    shutil.copytree(REPO / "scrolly", scrolly_copy / "scrolly", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "build.py", scrolly_copy / "build.py")
+    served = serve(project("basic"), build_py=scrolly_copy / "build.py")
+    page.goto(served.url)
+    page.evaluate("window.notReloaded = true")
+
+    stylesheet = scrolly_copy / "scrolly" / "assets" / "story.css"
+    stylesheet.write_text(stylesheet.read_text(encoding="utf-8") + "\nbody { outline: 7px solid rgb(1, 2, 3); }\n", encoding="utf-8")
+    page.wait_for_function("getComputedStyle(document.body).outlineWidth === '7px'", timeout=REBUILD_TIMEOUT * 1000)
+    assert page.evaluate("window.notReloaded") is True
+    served.wait_for_log(r"^scrolly/assets/story\.css changed: styles refreshed")
+
+
+def test_only_files_inside_the_preview_folder_are_served(tmp_path, project, serve):
+    root = project("basic")
+    out = tmp_path / "preview"
+    served = serve(root, "--out", str(out))
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET", encoding="utf-8")
+    (out / "leak.txt").symlink_to(secret)
+    (out / "leak").symlink_to(tmp_path)
+
+    assert served.get("/")[0] == 200
+    for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/%2e%2e/%2e%2e/etc/passwd", "/..%2fsecret.txt",
+                 "/charts/../../secret.txt", "//etc/passwd", "/leak.txt", "/leak/secret.txt", f"/{secret}"):
+        status, body = served.get(path)
+        assert status in (403, 404), (path, status)
+        assert b"TOP SECRET" not in body and b"root:" not in body, path
+
+
+def test_the_live_reload_script_is_only_in_served_pages(tmp_path, project, serve):
+    root = project("basic")
+    out = tmp_path / "preview"
+    served = serve(root, "--out", str(out))
+    assert b'<script src="/__scrolly/dev.js"' in served.get("/")[1]
+    assert b"__scrolly" not in (out / "index.html").read_bytes()
+    assert not (root / "dist").exists(), "serving must not write the production dist/"
+
+    result = run_build("--site", str(root))
+    assert result.returncode == 0, result.stderr
+    assert not [path for path in (root / "dist").rglob("*") if path.is_file() and b"__scrolly" in path.read_bytes()]
+
+
+def test_the_temporary_preview_folder_is_removed_on_exit(project, serve):
+    served = serve(project("basic"))
+    folder = Path(served.wait_for_log(r"preview built in (.+); press Ctrl\+C").group(1))
+    assert (folder / "index.html").is_file()
+    served.stop()
+    assert not folder.parent.exists()
+
+
+def test_a_busy_port_names_the_option_to_use(project):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_build("serve", "--site", str(project("basic")), "--port", str(port), timeout=60)
+    assert result.returncode == 2
+    assert f"port {port} is already in use" in result.stderr and "--port" in result.stderr
+    assert "Traceback" not in result.stderr
