@@ -18,7 +18,9 @@ import json
 import multiprocessing
 import os
 import re
+import signal
 import sys
+import threading
 import time
 import traceback
 from dataclasses import asdict, dataclass, field
@@ -155,16 +157,31 @@ def _worker_pool(size: int):
     if _pool is None:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["scrolly.charts", "altair", "vl_convert"])
-        _pool = context.Pool(size)
+        _pool = context.Pool(size, initializer=_ignore_interrupts)
         atexit.register(_stop_workers)
     return _pool
 
 
+def _ignore_interrupts() -> None:
+    """Ctrl+C is for the build process, which stops the workers itself."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _stop_workers() -> None:
+    """Kill the workers, then let the pool tidy up without ever blocking the caller.
+
+    Pool.terminate() can wait forever on a lock held by a worker that was killed from
+    outside (a SIGTERM sent to the whole process group), so it runs in a daemon thread.
+    """
     global _pool
-    if _pool is not None:
-        _pool.terminate()
-        _pool = None
+    pool, _pool = _pool, None
+    if pool is None:
+        return
+    for child in multiprocessing.active_children():
+        child.kill()
+    tidy = threading.Thread(target=pool.terminate, daemon=True)
+    tidy.start()
+    tidy.join(timeout=2)
 
 
 def _timeout(path: Path) -> Problem:

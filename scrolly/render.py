@@ -6,6 +6,7 @@ project overrides only what it wants to change.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import traceback
@@ -18,6 +19,7 @@ import jinja2
 
 from .charts import Chart, state_key
 from .config import Config
+from .csp import with_policy
 from .content import Chapter, Figure, Scrolly, markdown
 from .embed import downloads, embed_files, embed_snippet, lead_chart, social_meta
 from .problems import Problem, ProjectError
@@ -80,7 +82,10 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
     return dict(sorted(files.items()))
 
 
+@functools.lru_cache(maxsize=8)
 def _environment(project_templates: Path) -> jinja2.Environment:
+    """One environment per templates folder, kept between builds: Jinja then compiles each
+    template once and recompiles only those whose file changed (it checks on every use)."""
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(project_templates), jinja2.PackageLoader("scrolly", "templates")])
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.tests["scrolly"] = lambda block: isinstance(block, Scrolly)
@@ -91,7 +96,7 @@ def _environment(project_templates: Path) -> jinja2.Environment:
 
 def _render(env: jinja2.Environment, name: str, context: dict) -> str:
     try:
-        return env.get_template(name).render(context)
+        return with_policy(env.get_template(name).render(context))
     except jinja2.TemplateSyntaxError as err:
         raise ProjectError([Problem(Path(err.filename or name), err.lineno or 1, f"template syntax error: {err.message}")])
     except jinja2.TemplateError as err:
