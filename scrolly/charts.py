@@ -388,7 +388,7 @@ def _svg_size(svg: str) -> tuple[int, int]:
 
 
 def _line_of_def(path: Path, function: str = "chart") -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").split("\n"), 1):
         if re.match(rf"\s*def {function}\s*\(", line):
             return number
     return 1

@@ -149,7 +149,7 @@ def _kind(value: object) -> str:
 
 def _line_of_key(text: str, key: str, after: int = 0) -> int:
     pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", re.MULTILINE)
-    lines = text.splitlines()
+    lines = text.split("\n")
     for number in range(after, len(lines) + 1):
         if number >= 1 and pattern.match(lines[number - 1]):
             return number
@@ -157,5 +157,5 @@ def _line_of_key(text: str, key: str, after: int = 0) -> int:
 
 
 def _line_of_nth(text: str, pattern: str, index: int) -> int:
-    matches = [number for number, line in enumerate(text.splitlines(), 1) if re.match(pattern, line)]
+    matches = [number for number, line in enumerate(text.split("\n"), 1) if re.match(pattern, line)]
     return matches[index] if index < len(matches) else 1

@@ -182,7 +182,7 @@ def _ordered(files: list[Path], config: Config, problems: list[Problem]) -> list
 
 
 def _line_in(path: Path, pattern: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
         if re.match(pattern, line):
             return number
     return 1
@@ -193,7 +193,7 @@ def _front_matter(tokens: list[Token], path: Path, problems: list[Problem]) -> t
         problems.append(Problem(path, 1, "missing front matter: start the file with a '---' line, 'title: …', and another '---' line"))
         return {}, 1
     meta: dict[str, str] = {}
-    for number, line in enumerate(tokens[0].content.splitlines(), 2):
+    for number, line in enumerate(tokens[0].content.split("\n"), 2):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         key, colon, value = line.partition(":")

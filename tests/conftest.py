@@ -95,8 +95,12 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A fresh page; fails the test on any uncaught page error or request to another host."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    """A fresh page; fails the test on any uncaught page error or request to another host.
+
+    It bypasses the pages' Content-Security-Policy, which forbids the eval() that some
+    Playwright waits use; tests/test_csp.py checks the pages under their policy.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
     page = context.new_page()
     errors: list[str] = []
     foreign: list[str] = []

@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from conftest import run_build
+
+
+@pytest.fixture
+def strict_page(browser):
+    """A page that keeps the site's policy (the shared `page` fixture bypasses it)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors
 
 
 def test_every_page_carries_a_strict_policy(basic_site):
@@ -20,7 +34,8 @@ def test_every_page_carries_a_strict_policy(basic_site):
         assert html.index("Content-Security-Policy") < html.index("<script")
 
 
-def test_the_story_and_embeds_run_under_the_policy(basic_site, static_server, page):
+def test_the_story_and_embeds_run_under_the_policy(basic_site, static_server, strict_page):
+    page = strict_page
     violations = []
     page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
     base = static_server(basic_site)
@@ -35,7 +50,8 @@ def test_the_story_and_embeds_run_under_the_policy(basic_site, static_server, pa
     assert violations == []
 
 
-def test_an_authors_own_inline_script_still_runs(project, static_server, page):
+def test_an_authors_own_inline_script_still_runs(project, static_server, strict_page):
+    page = strict_page
     root = project("basic")
     chapter = root / "content" / "02-more.md"
     chapter.write_text(chapter.read_text() + '\n<script>document.documentElement.dataset.author = "ran";</script>\n')
