@@ -458,19 +458,29 @@ def _recorded_inputs(cache: Path | None, name: str) -> list[str] | None:
         return None
 
 
+_recent: dict[tuple[str, str], Chart] = {}  # charts read from the cache by this process, by (name, key)
+
+
 def _cache_read(cache: Path | None, name: str, key: str, states: list[dict], write_cache: bool) -> Chart | None:
+    """The cached chart for this key, with a picture for every state (rendering any missing)."""
     if cache is None:
         return None
-    try:
-        record = json.loads((cache / "charts" / f"{name}-{key}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    record["path"] = Path(record["path"])
-    record["png"] = base64.b64decode(record["png"])
-    record["params"] = {n: Param(**p) for n, p in record["params"].items()}
-    record["inputs"] = tuple(record["inputs"])
-    chart = Chart(**record | {"from_cache": True})
+    chart = _recent.get((name, key))
+    if chart is None:
+        try:
+            record = json.loads((cache / "charts" / f"{name}-{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        record["path"] = Path(record["path"])
+        record["png"] = base64.b64decode(record["png"])
+        record["params"] = {n: Param(**p) for n, p in record["params"].items()}
+        record["inputs"] = tuple(record["inputs"])
+        chart = Chart(**record | {"from_cache": True})
+        _recent.clear() if len(_recent) > 64 else None
+        _recent[(name, key)] = chart
     for values in states:
+        if state_key(values) in chart.pictures:
+            continue
         picture = cache / "states" / f"{hashlib.sha256((key + state_key(values)).encode()).hexdigest()[:32]}.{chart.picture_type}"
         if picture.is_file():
             chart.pictures[state_key(values)] = picture.read_bytes()

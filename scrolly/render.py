@@ -44,24 +44,25 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
         assets[name] = _add_hashed(files, f"assets/{name}", resources.files("scrolly.assets").joinpath(name).read_bytes())
     assets["vega.js"] = _add_hashed(files, "assets/vega.js", vega_js)
 
-    picture_urls = {}
     for chart in charts.values():
         files[f"charts/{chart.name}.vl.json"] = _json(chart.vega_lite)
         files[f"charts/{chart.name}.vg.json"] = _json(chart.vega)
         files[f"charts/{chart.name}.png"] = chart.png
         files[f"charts/{chart.name}.svg"] = chart.svg.encode()
-        for key, picture in sorted(chart.pictures.items()):
-            if key == state_key({}):
-                url = f"charts/{chart.name}.{chart.picture_type}"
-            else:
-                url = _add_hashed(files, f"charts/{chart.name}.{chart.picture_type}", picture)
-            picture_urls[(chart.name, key)] = url
 
     def view(name: str, values: dict) -> ChartView:
-        """The chart in the state `values` sets, from its defaults (with its picture when the build made one)."""
+        """The chart in the state `values` sets, from its defaults; its picture is written when a page uses it."""
         chart = charts[name]
         state = {param.name: param.default for param in chart.params.values()} | values
-        return ChartView(chart=chart, state=state, picture_url=picture_urls.get((name, state_key(values)), ""))
+        picture = chart.pictures.get(state_key(values))
+        if picture is None:
+            url = ""
+        elif not values:
+            url = f"charts/{chart.name}.{chart.picture_type}"
+            files[url] = picture
+        else:
+            url = _add_hashed(files, f"charts/{chart.name}.{chart.picture_type}", picture)
+        return ChartView(chart=chart, state=state, picture_url=url)
 
     env = _environment(config.root / "templates")
     context = dict(

@@ -204,7 +204,7 @@ def test_the_first_paint_is_the_static_svg_in_the_box_the_live_view_takes(site, 
     chart_w, chart_h = chart_size(dist, "dots")
     boxes = {}
     for javascript in (False, True):
-        context = browser.new_context(viewport={"width": 280, "height": 700}, java_script_enabled=javascript)
+        context = browser.new_context(viewport={"width": 280, "height": 700}, java_script_enabled=javascript, bypass_csp=True)
         try:
             page = context.new_page()
             page.goto(f"{url}embed/dots/")
@@ -241,7 +241,7 @@ def test_embed_js_resizes_only_the_frame_that_asked(site, static_server, page, t
 
 def test_the_story_control_gives_the_embed_code_and_downloads(site, browser):
     url, _, _ = site
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url.rstrip("/"))
     try:
         page = context.new_page()

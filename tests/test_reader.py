@@ -24,7 +24,7 @@ def reader(browser, basic_site, static_server):
     contexts, pages = [], []
 
     def open_page(viewport=WIDE, **options):
-        context = browser.new_context(viewport=viewport, **options)
+        context = browser.new_context(viewport=viewport, bypass_csp=True, **options)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(WAIT)
