@@ -40,8 +40,8 @@ from tornado import httpserver, netutil, web, websocket
 from .build import build_site
 from .problems import ProjectError
 
-POLL = 0.025  # seconds between two looks at the project's files
-QUIET = 0.1  # a burst of saves (save-all, a branch switch) must pause this long: one rebuild, not one per file (mkdocs #2061)
+POLL = 0.02  # seconds between two looks at the project's files
+QUIET = 0.05  # a burst of saves (save-all, a branch switch) must pause this long: one rebuild, not one per file (mkdocs #2061)
 WATCHED = ("site.toml", "content", "charts", "templates")
 PACKAGE = Path(__file__).resolve().parent
 PACKAGE_WATCHED = (PACKAGE / "templates", PACKAGE / "assets")  # scrolly's own templates and styles
