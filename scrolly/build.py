@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,12 +52,15 @@ def build_site(root: Path, out: Path | None = None, write: bool = True, progress
     paths = chart_paths(root)
     problems += check_chart_names(chapters, paths)
     cache = root / CACHE
-    charts = gather(compile_charts, paths, requested_states(chapters), cache, write, None, partial(progress, "charts"), fallback={})
-    problems += check_values(chapters, charts)
-    if problems:
-        raise ProjectError(problems)
-
-    files = render_site(config, chapters, charts, vega_runtime(cache, write))
+    with ThreadPoolExecutor(1) as background:
+        # Bundling the Vega runtime (about a second, once per vl-convert version) overlaps
+        # with chart compilation, which runs in worker processes.
+        runtime = background.submit(vega_runtime, cache, write)
+        charts = gather(compile_charts, paths, requested_states(chapters), cache, write, None, partial(progress, "charts"), fallback={})
+        problems += check_values(chapters, charts)
+        if problems:
+            raise ProjectError(problems)
+        files = render_site(config, chapters, charts, runtime.result())
     if write:
         progress("files", 0, len(files))
         write_site(files, out)

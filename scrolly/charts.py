@@ -168,20 +168,22 @@ def _ignore_interrupts() -> None:
 
 
 def _stop_workers() -> None:
-    """Kill the workers, then let the pool tidy up without ever blocking the caller.
+    """Stop the workers without ever blocking the caller for long.
 
     Pool.terminate() can wait forever on a lock held by a worker that was killed from
-    outside (a SIGTERM sent to the whole process group), so it runs in a daemon thread.
+    outside (a SIGTERM sent to the whole process group), so it runs in a daemon thread,
+    and whatever is still alive after a second is killed.
     """
     global _pool
     pool, _pool = _pool, None
     if pool is None:
         return
-    for child in multiprocessing.active_children():
-        child.kill()
     tidy = threading.Thread(target=pool.terminate, daemon=True)
     tidy.start()
-    tidy.join(timeout=2)
+    tidy.join(timeout=1)
+    if tidy.is_alive():
+        for child in multiprocessing.active_children():
+            child.kill()
 
 
 def _timeout(path: Path) -> Problem:
@@ -199,7 +201,7 @@ def compile_chart(name: str, path: Path, states: list[dict]) -> Chart | list[Pro
     try:
         vega_lite = _valid_spec(chart)
     except Exception as err:  # Altair's schema validation explains itself
-        return [Problem(path, _line_of_def(path), f"the chart is not valid Vega-Lite: {_first_lines(err)}")]
+        return [_invalid_chart_problem(name, path, err)]
     problems = _check_metadata(path, vega_lite)
     params = _params(vega_lite)
     try:
@@ -234,6 +236,30 @@ def compile_chart(name: str, path: Path, states: list[dict]) -> Chart | list[Pro
         inputs=tuple(sorted(str(p.relative_to(path.resolve().parent)) for p in inputs if p != path.resolve() and p.is_relative_to(path.resolve().parent))),
     )
     return render_states(chart_record, states)
+
+
+def _call_quickly(function):
+    """Call a chart module's function with Altair's checks at construction turned off.
+
+    Altair checks every object against the schema as it is made, which for 100,000 data
+    rows takes longer than everything else together; the whole spec is checked once
+    afterwards instead (see _valid_spec).
+    """
+    from altair.utils.schemapi import debug_mode
+
+    with debug_mode(False):
+        return function()
+
+
+def _invalid_chart_problem(name: str, path: Path, err: Exception) -> Problem:
+    """Run the module again with Altair's checks at construction on, to name the line at fault."""
+    from altair.utils.schemapi import debug_mode
+
+    with debug_mode(True), _recording_reads():
+        _, _, problems = _run_module(name, path, check_as_built=True)
+    if problems and "Traceback" not in problems[0].message:
+        return problems[0]
+    return Problem(path, _line_of_def(path), f"the chart is not valid Vega-Lite: {_first_lines(err)}")
 
 
 def _valid_spec(chart) -> dict:
@@ -308,7 +334,7 @@ def with_values(vega: dict, values: dict) -> dict:
     return spec
 
 
-def _run_module(name: str, path: Path):
+def _run_module(name: str, path: Path, check_as_built: bool = False):
     """Import a chart module afresh and call its chart(); its folder is importable for shared helpers."""
     spec = importlib.util.spec_from_file_location(f"scrolly_chart_{name}", path)
     module = importlib.util.module_from_spec(spec)
@@ -322,7 +348,7 @@ def _run_module(name: str, path: Path):
         exec(code, module.__dict__)
         if not callable(getattr(module, "chart", None)):
             return None, None, [Problem(path, 1, "this chart module defines no chart() function: define one that returns an Altair chart")]
-        chart = module.chart()
+        chart = module.chart() if check_as_built else _call_quickly(module.chart)
     except Exception as err:
         return None, None, [_exception_problem(path, err)]
     finally:
