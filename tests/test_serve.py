@@ -222,3 +222,22 @@ def test_a_busy_port_names_the_option_to_use(project):
     assert result.returncode == 2
     assert f"port {port} is already in use" in result.stderr and "--port" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_two_hundred_saves_in_ten_seconds_keep_it_answering_and_end_with_the_last_one_built(project, serve):
+    root = project("basic")
+    served = serve(root)
+    chapter = root / "content" / "02-more.md"
+    original = chapter.read_text(encoding="utf-8")
+    started = time.monotonic()
+    for number in range(200):
+        chapter.write_text(original.replace("A standalone figure:", f"Save number {number}:"), encoding="utf-8")
+        status, _ = served.get("/")  # answered during the storm (a hung server times out here)
+        assert status == 200
+        time.sleep(max(0.0, started + (number + 1) * 0.05 - time.monotonic()))
+
+    deadline = time.monotonic() + REBUILD_TIMEOUT
+    while b"Save number 199:" not in served.get("/")[1]:
+        assert time.monotonic() < deadline, f"the last save was never built:\n{served.log()}"
+        time.sleep(0.1)
+    assert served.process.poll() is None
