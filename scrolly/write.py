@@ -37,6 +37,9 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
         parent.mkdir(parents=True, exist_ok=True)
         _remove_stale(parent, out.name)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-{os.getpid()}-", dir=parent))
+    except (FileExistsError, NotADirectoryError):
+        blocker = next((p for p in [parent, *parent.parents] if p.exists() and not p.is_dir()), parent)
+        raise ProjectError([Problem(out, 1, f"cannot write the output folder: {blocker} is a file, not a folder")])
     except OSError as err:
         raise ProjectError([Problem(out, 1, f"cannot write the output folder: {err.strerror or err}")])
     try:

@@ -161,3 +161,15 @@ def test_a_chart_module_may_import_a_shared_helper_from_its_folder(built_basic, 
 
     assert result.returncode == 0, result.stderr
     assert "#123456" in (root / "dist" / "charts" / "dots.svg").read_text() or "#123456" in (root / "dist" / "charts" / "dots.vg.json").read_text()
+
+
+def test_an_output_folder_that_cannot_be_written_is_reported(built_basic, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(built_basic, root)
+    (tmp_path / "plain-file").write_text("a file, not a folder")
+
+    result = run_build("--out", str(tmp_path / "plain-file" / "site"), cwd=root)
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == f"{tmp_path / 'plain-file' / 'site'}:1: cannot write the output folder: {tmp_path / 'plain-file'} is a file, not a folder"
+    assert "Traceback" not in result.stderr
