@@ -27,8 +27,11 @@ class BuildResult:
     compiled: tuple[str, ...] = ()  # charts compiled afresh (the others came from the cache)
 
 
-def build_site(root: Path, out: Path | None = None, write: bool = True, progress=None) -> BuildResult:
+def build_site(root: Path, out: Path | None = None, write: bool = True, progress=None, preview: bool = False) -> BuildResult:
     """Build the project at `root` into `out` (default root/dist); with write=False only check it.
+
+    A preview (the dev server's build) leaves out what only a published site needs and
+    costs most of a chart's time: its 2x PNG and the pictures of step states.
 
     `progress(stage, done, total)` hears about slow stages: "charts" as each is compiled,
     "files" once before writing.
@@ -56,7 +59,7 @@ def build_site(root: Path, out: Path | None = None, write: bool = True, progress
         # Bundling the Vega runtime (about a second, once per vl-convert version) overlaps
         # with chart compilation, which runs in worker processes.
         runtime = background.submit(vega_runtime, cache, write)
-        charts = gather(compile_charts, paths, requested_states(chapters), cache, write, None, partial(progress, "charts"), fallback={})
+        charts = gather(compile_charts, paths, requested_states(chapters), cache, write, None, partial(progress, "charts"), preview, fallback={})
         problems += check_values(chapters, charts)
         if problems:
             raise ProjectError(problems)

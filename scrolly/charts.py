@@ -12,6 +12,7 @@ import atexit
 import base64
 import contextlib
 import copy
+import dataclasses
 import hashlib
 import importlib.util
 import json
@@ -96,25 +97,28 @@ def compile_charts(
     write_cache: bool = True,
     jobs: int | None = None,
     progress=None,
+    preview: bool = False,
 ) -> dict[str, Chart]:
     """Compile every chart (in parallel when there are several); raise ProjectError with all problems.
 
     A chart taken from the cache has `from_cache` set, so callers can tell what was redone.
     `progress(done, total)` is called as each chart that needed compiling finishes.
+    A preview (the dev server) skips the 2x PNG and the pictures of step states, which
+    take most of a chart's time; a later full build adds them to the cached chart.
     """
     jobs = jobs or os.cpu_count() or 1
     results: dict[str, Chart] = {}
     todo = []
     for name, path in paths.items():
         key = _cache_key(path, _recorded_inputs(cache, name))
-        wanted = [{}, *states.get(name, [])]
-        cached = _cache_read(cache, name, key, wanted, write_cache)
+        wanted = [{}] if preview else [{}, *states.get(name, [])]
+        cached = _cache_read(cache, name, key, wanted, write_cache, need_png=not preview)
         if cached:
             results[name] = cached
         else:
             todo.append((name, path, key, wanted))
     problems: list[Problem] = []
-    for (name, path, _, _), outcome in _run_all(todo, jobs, progress or (lambda done, total: None)):
+    for (name, path, _, _), outcome in _run_all(todo, jobs, progress or (lambda done, total: None), not preview):
         if isinstance(outcome, Chart):
             results[name] = outcome
             if write_cache:
@@ -126,12 +130,12 @@ def compile_charts(
     return {name: results[name] for name in paths}
 
 
-def _run_all(todo: list, jobs: int, progress):
+def _run_all(todo: list, jobs: int, progress, png: bool):
     """Compile charts in worker processes: in parallel, and stoppable when one hangs."""
     if not todo:
         return []
     pool = _worker_pool(jobs)
-    pending = [(item, pool.apply_async(compile_chart, (item[0], item[1], item[3]))) for item in todo]
+    pending = [(item, pool.apply_async(compile_chart, (item[0], item[1], item[3], png))) for item in todo]
     results, deadline = [], time.monotonic() + TIME_LIMIT
     for item, result in pending:
         try:
@@ -190,7 +194,7 @@ def _timeout(path: Path) -> Problem:
     return Problem(path, 1, f"chart() did not finish within {TIME_LIMIT:g} seconds and was stopped: is it reading a huge file or looping forever?")
 
 
-def compile_chart(name: str, path: Path, states: list[dict]) -> Chart | list[Problem]:
+def compile_chart(name: str, path: Path, states: list[dict], png: bool = True) -> Chart | list[Problem]:
     """Run one chart module and compile its chart and the given states."""
     with _recording_reads() as inputs:
         chart, table_function, problems = _run_module(name, path)
@@ -207,7 +211,7 @@ def compile_chart(name: str, path: Path, states: list[dict]) -> Chart | list[Pro
     try:
         vega = vlc.vegalite_to_vega(vega_lite)
         svg = smaller_svg(vlc.vega_to_svg(vega))
-        png = vlc.vega_to_png(vega, scale=2)
+        png = vlc.vega_to_png(vega, scale=2) if png or len(svg) > MAX_SVG_BYTES else b""
     except Exception as err:
         return [Problem(path, _line_of_def(path), f"vl-convert could not compile the chart: {_first_lines(err)}")]
     with _recording_reads() as more_inputs:
@@ -487,7 +491,7 @@ def _recorded_inputs(cache: Path | None, name: str) -> list[str] | None:
 _recent: dict[tuple[str, str], Chart] = {}  # charts read from the cache by this process, by (name, key)
 
 
-def _cache_read(cache: Path | None, name: str, key: str, states: list[dict], write_cache: bool) -> Chart | None:
+def _cache_read(cache: Path | None, name: str, key: str, states: list[dict], write_cache: bool, need_png: bool = True) -> Chart | None:
     """The cached chart for this key, with a picture for every state (rendering any missing)."""
     if cache is None:
         return None
@@ -510,11 +514,17 @@ def _cache_read(cache: Path | None, name: str, key: str, states: list[dict], wri
         picture = cache / "states" / f"{hashlib.sha256((key + state_key(values)).encode()).hexdigest()[:32]}.{chart.picture_type}"
         if picture.is_file():
             chart.pictures[state_key(values)] = picture.read_bytes()
+    added_png = need_png and not chart.png  # it was compiled for a preview
+    if added_png:
+        import vl_convert as vlc
+
+        chart = dataclasses.replace(chart, png=vlc.vega_to_png(chart.vega, scale=2))
+        _recent[(name, key)] = chart
     missing = [values for values in states if state_key(values) not in chart.pictures]
     if missing:
         render_states(chart, missing)
-        if write_cache:
-            _cache_write(cache, chart, key)
+    if write_cache and (missing or added_png):
+        _cache_write(cache, chart, key)
     return chart
 
 

@@ -47,7 +47,8 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
     for chart in charts.values():
         files[f"charts/{chart.name}.vl.json"] = _json(chart.vega_lite)
         files[f"charts/{chart.name}.vg.json"] = _json(chart.vega)
-        files[f"charts/{chart.name}.png"] = chart.png
+        if chart.png:  # a preview has none
+            files[f"charts/{chart.name}.png"] = chart.png
         files[f"charts/{chart.name}.svg"] = chart.svg.encode()
 
     def view(name: str, values: dict) -> ChartView:
@@ -55,9 +56,9 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
         chart = charts[name]
         state = {param.name: param.default for param in chart.params.values()} | values
         picture = chart.pictures.get(state_key(values))
-        if picture is None:
-            url = ""
-        elif not values:
+        if picture is None:  # a preview draws only the default state; the live chart shows the rest
+            values, picture = {}, chart.pictures[state_key({})]
+        if not values:
             url = f"charts/{chart.name}.{chart.picture_type}"
             files[url] = picture
         else:

@@ -185,7 +185,7 @@ class Preview:
 def attempt_build(site: Path, out: Path):
     """Build once; returns the BuildResult, or the exception a broken project (or a bug) raised."""
     try:
-        return build_site(site, out)
+        return build_site(site, out, preview=True)
     except Exception as err:
         return err
 

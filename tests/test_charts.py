@@ -1,5 +1,6 @@
 """Chart modules compiled with vl-convert: specs, images, params and states."""
 
+import shutil
 from pathlib import Path
 
 import vl_convert as vlc
@@ -62,3 +63,22 @@ def test_the_cache_redoes_only_the_chart_whose_module_or_data_changed(project, t
     assert build_site(root, out).compiled == ("other",)
     (root / "charts" / "dots.py").write_text((root / "charts" / "dots.py").read_text() + "\n# edited\n")
     assert build_site(root, out).compiled == ("dots",)
+
+
+def test_a_preview_skips_pngs_and_step_pictures_and_a_later_build_is_complete(project, tmp_path):
+    from scrolly.build import build_site
+
+    root = project("basic")
+    build_site(root, tmp_path / "preview", preview=True)
+    preview = {p.name for p in (tmp_path / "preview" / "charts").iterdir()}
+    assert "dots.png" not in preview and "dots.svg" in preview
+    assert len([n for n in preview if n.endswith(".svg")]) == 1  # only the default state
+
+    build_site(root, tmp_path / "after-preview")
+    shutil.rmtree(root / ".scrolly-cache")
+    build_site(root, tmp_path / "fresh")
+
+    def tree(folder):
+        return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    assert tree(tmp_path / "after-preview") == tree(tmp_path / "fresh")
