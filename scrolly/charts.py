@@ -205,7 +205,7 @@ def compile_chart(name: str, path: Path, states: list[dict], png: bool = True) -
     try:
         vega_lite = _valid_spec(chart)
     except Exception as err:  # Altair's schema validation explains itself
-        return [_invalid_chart_problem(name, path, err)]
+        return [_invalid_chart_problem(name, path, chart, err)]
     problems = _check_metadata(path, vega_lite)
     params = _params(vega_lite)
     try:
@@ -255,29 +255,31 @@ def _call_quickly(function):
         return function()
 
 
-def _invalid_chart_problem(name: str, path: Path, err: Exception) -> Problem:
-    """Run the module again with Altair's checks at construction on, to name the line at fault."""
+def _invalid_chart_problem(name: str, path: Path, chart, err: Exception) -> Problem:
+    """Explain an invalid spec in Altair's words, at the module's line that made it if possible."""
     from altair.utils.schemapi import debug_mode
 
-    with debug_mode(True), _recording_reads():
+    with debug_mode(True), _recording_reads():  # Altair then checks each object as it is made
         _, _, problems = _run_module(name, path, check_as_built=True)
-    if problems and "Traceback" not in problems[0].message:
+    if problems:
         return problems[0]
+    try:
+        chart.to_dict()  # Altair's own check of the whole chart words it best
+    except Exception as altair_err:
+        err = altair_err
     return Problem(path, _line_of_def(path), f"the chart is not valid Vega-Lite: {_first_lines(err)}")
 
 
 def _valid_spec(chart) -> dict:
     """The chart's Vega-Lite spec, checked against the schema.
 
-    Altair validates every data row too, which for 100,000 rows takes most of a minute;
-    past VALIDATE_ROWS rows the schema check runs on a copy holding only the first rows.
+    Checking every data row takes most of a minute for 100,000 rows, so past
+    VALIDATE_ROWS rows the check runs on a copy holding only the first rows.
     """
-    spec = chart.to_dict(validate=False)
-    if _row_count(spec) <= VALIDATE_ROWS:
-        return chart.to_dict()
     from altair.vegalite.v6.schema.core import TopLevelSpec
 
-    TopLevelSpec.validate(_first_rows(spec, VALIDATE_ROWS))
+    spec = chart.to_dict(validate=False)
+    TopLevelSpec.validate(spec if _row_count(spec) <= VALIDATE_ROWS else _first_rows(spec, VALIDATE_ROWS))
     return spec
 
 
