@@ -266,7 +266,7 @@ def chart() -> alt.LayerChart:
     ).encode(**where, text="name:N")
     labels = shown.mark_text(fill="#111111", aria=False, **text_props).encode(**where, text="name:N")
 
-    return (
+    layered = (
         alt.layer(countries, ring, dots, halo, labels)
         .project(**projection)
         .add_params(focus, lon, lat, zoom)
@@ -284,9 +284,12 @@ def chart() -> alt.LayerChart:
             usermeta={
                 "source": "Shapes: Natural Earth 1:110m via world-atlas 2.0.2; membership: public record"
             },
-            datasets={"countries": json.loads(_topology())},
         )
         .configure_view(stroke="#8C8C8C", fill="#ffffff")
         .configure_legend(labelColor="#222222")
         .configure_title(color="#111111")
     )
+    # Set as an attribute, not through .properties(), which would check all of the
+    # world's shapes against the schema on every build (the spec is checked once later).
+    layered.datasets = {"countries": json.loads(_topology())}
+    return layered
