@@ -22,7 +22,6 @@ import re
 import signal
 import sys
 import threading
-import time
 import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -33,7 +32,7 @@ from .svg import smaller_svg
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 VALIDATE_ROWS = 5_000  # rows past which only a sample of the data is schema-checked
 MAX_SVG_BYTES = 300_000  # past this, first paint uses a PNG: thousands of marks make SVGs huge
-TIME_LIMIT = float(os.environ.get("SCROLLY_CHART_TIME_LIMIT", 60))  # seconds for all charts of a build
+TIME_LIMIT = float(os.environ.get("SCROLLY_CHART_TIME_LIMIT", 60))  # seconds one chart may take
 
 
 @dataclass(frozen=True)
@@ -136,10 +135,12 @@ def _run_all(todo: list, jobs: int, progress, png: bool):
         return []
     pool = _worker_pool(jobs)
     pending = [(item, pool.apply_async(compile_chart, (item[0], item[1], item[3], png))) for item in todo]
-    results, deadline = [], time.monotonic() + TIME_LIMIT
+    results = []
     for item, result in pending:
         try:
-            results.append((item, result.get(max(0.1, deadline - time.monotonic()))))
+            # A chart starts at the latest when the one before it in the queue ends, so a
+            # wait of TIME_LIMIT from there means the chart itself ran at least that long.
+            results.append((item, result.get(TIME_LIMIT)))
         except multiprocessing.TimeoutError:
             results.append((item, [_timeout(item[1])]))
         progress(len(results), len(pending))
@@ -330,9 +331,9 @@ def with_values(vega: dict, values: dict) -> dict:
 
     def visit(node):
         if isinstance(node, dict):
-            for signal in node.get("signals", []):
-                if signal.get("name") in values:
-                    signal["value"] = values[signal["name"]]
+            for declared in node.get("signals", []):
+                if declared.get("name") in values:
+                    declared["value"] = values[declared["name"]]
             for child in node.get("marks", []):
                 visit(child)
 
