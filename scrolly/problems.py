@@ -27,11 +27,6 @@ class ProjectError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-def line_of(text: str, offset: int) -> int:
-    """1-based line number of a character offset."""
-    return text.count("\n", 0, offset) + 1
-
-
 def did_you_mean(word: str, choices) -> str:
     match = difflib.get_close_matches(word, list(choices), n=1)
     return f" (did you mean '{match[0]}'?)" if match else ""

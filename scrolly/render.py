@@ -66,6 +66,7 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
         return ChartView(chart=chart, state=state, picture_url=url)
 
     env = _environment(config.root / "templates")
+    inline = markdown(html=False)  # site.toml text: its Markdown, never raw HTML
     context = dict(
         site=config,
         chapters=chapters,
@@ -74,7 +75,7 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
         view=view,
         Scrolly=Scrolly,
         Figure=Figure,
-        summary=[markdown(html=False).renderInline(item) for item in config.summary],
+        summary=[inline.renderInline(item) for item in config.summary],
         embed_snippet=partial(embed_snippet, config),
         downloads=downloads,
         social=social_meta(config, config.title, config.dek, "", lead_chart(chapters, charts)),

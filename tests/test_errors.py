@@ -1,13 +1,15 @@
 """Broken projects: each gives exit code 1, its `path:line: message`, and leaves dist/ as it was.
 
 Each folder of tests/broken/ is a case: `files/` is laid over a copy of the `basic`
-fixture, `remove.txt` lists files to delete from it, `expected.txt` holds the exact
+fixture, `edits.toml` changes a few lines of its files (`[[edit]]` with `file`, `old`,
+`new`), `remove.txt` lists files to delete from it, `expected.txt` holds the exact
 lines the build must print.
 """
 
 from __future__ import annotations
 
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -38,6 +40,12 @@ def break_project(case: str, built: Path, target: Path) -> Path:
     overlay = case_folder / "files"
     if overlay.is_dir():
         shutil.copytree(overlay, target, dirs_exist_ok=True)
+    edits = case_folder / "edits.toml"
+    for edit in tomllib.loads(edits.read_text())["edit"] if edits.exists() else []:
+        file = target / edit["file"]
+        text = file.read_text()
+        assert edit["old"] in text, f"{case}: {edit['old']!r} is not in {edit['file']}"
+        file.write_text(text.replace(edit["old"], edit["new"], 1))
     remove = case_folder / "remove.txt"
     for name in remove.read_text().split() if remove.exists() else []:
         (target / name).unlink()
@@ -63,7 +71,8 @@ def test_broken_project_reports_the_problem_and_keeps_the_last_good_site(case, b
 
 def test_every_problem_of_a_run_is_reported_together(built_basic, tmp_path):
     root = break_project("unknown-chart", built_basic, tmp_path / "project")
-    shutil.copytree(BROKEN / "chart-raises" / "files", root, dirs_exist_ok=True)
+    chart_raises = break_project("chart-raises", built_basic, tmp_path / "chart-raises")
+    shutil.copy(chart_raises / "charts" / "dots.py", root / "charts" / "dots.py")
     (root / "site.toml").write_text((root / "site.toml").read_text().replace("byline", "bylien"))
 
     result = run_build(cwd=root)
