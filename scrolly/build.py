@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 
-from .charts import Chart, chart_paths, compile_charts, vega_runtime
+from .charts import Chart, chart_paths, start_charts, start_vega_runtime
 from .config import Config, load_config
 from .content import Chapter, Figure, Scrolly, read_chapters
 from .problems import Problem, ProjectError, did_you_mean
@@ -51,19 +50,19 @@ def build_site(root: Path, out: Path | None = None, write: bool = True, progress
     if write:
         gather(check_output, root, out)
     config = gather(load_config, root) or Config(root=root, title="")
-    chapters = gather(read_chapters, config, fallback=[])
     paths = chart_paths(root)
-    problems += check_chart_names(chapters, paths)
     cache = root / CACHE
-    with ThreadPoolExecutor(1) as background:
-        # Bundling the Vega runtime (about a second, once per vl-convert version) overlaps
-        # with chart compilation, which runs in worker processes.
-        runtime = background.submit(vega_runtime, cache, write)
-        charts = gather(compile_charts, paths, requested_states(chapters), cache, write, None, partial(progress, "charts"), preview, fallback={})
-        problems += check_values(chapters, charts)
-        if problems:
-            raise ProjectError(problems)
-        files = render_site(config, chapters, charts, runtime.result())
+    # Worker processes compile the charts and bundle the Vega runtime while this
+    # process reads the chapters; the states to draw are known once they are read.
+    pending = start_charts(paths, cache, write, preview=preview)
+    vega_runtime = start_vega_runtime(cache, write)
+    chapters = gather(read_chapters, config, fallback=[])
+    problems += check_chart_names(chapters, paths)
+    charts = gather(pending.finish, requested_states(chapters), partial(progress, "charts"), fallback={})
+    problems += check_values(chapters, charts)
+    if problems:
+        raise ProjectError(problems)
+    files = render_site(config, chapters, charts, vega_runtime())
     if write:
         progress("files", 0, len(files))
         write_site(files, out)

@@ -8,26 +8,22 @@ are cached by the content of the module, the data folder and the tool versions.
 
 from __future__ import annotations
 
-import atexit
 import base64
 import contextlib
-import copy
 import dataclasses
 import hashlib
 import importlib.util
 import json
-import multiprocessing
 import os
 import re
-import signal
 import sys
-import threading
 import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .problems import Problem, ProjectError
 from .svg import smaller_svg
+from .workers import Task, TimeLimitExceeded, Workers, workers
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 VALIDATE_ROWS = 5_000  # rows past which only a sample of the data is schema-checked
@@ -98,97 +94,98 @@ def compile_charts(
     progress=None,
     preview: bool = False,
 ) -> dict[str, Chart]:
-    """Compile every chart (in parallel when there are several); raise ProjectError with all problems.
+    """Compile every chart (in parallel when there are several); raise ProjectError with all problems."""
+    return start_charts(paths, cache, write_cache, jobs, preview).finish(states, progress)
 
-    A chart taken from the cache has `from_cache` set, so callers can tell what was redone.
-    `progress(done, total)` is called as each chart that needed compiling finishes.
+
+def start_charts(paths: dict[str, Path], cache: Path | None, write_cache: bool = True, jobs: int | None = None, preview: bool = False) -> PendingCharts:
+    """Take what the cache holds and start compiling the other charts in worker processes, without waiting.
+
+    The build reads its chapters meanwhile; only then does it know the states (first
+    steps, figures) that need pictures, and it hands them to PendingCharts.finish.
     A preview (the dev server) skips the 2x PNG and the pictures of step states, which
     take most of a chart's time; a later full build adds them to the cached chart.
     """
-    jobs = jobs or os.cpu_count() or 1
-    results: dict[str, Chart] = {}
-    todo = []
+    pending = PendingCharts(paths, cache, write_cache, jobs or os.cpu_count() or 1, preview)
     for name, path in paths.items():
         key = _cache_key(path, _recorded_inputs(cache, name))
-        wanted = [{}] if preview else [{}, *states.get(name, [])]
-        cached = _cache_read(cache, name, key, wanted, write_cache, need_png=not preview)
-        if cached:
-            results[name] = cached
+        chart = _cache_read(cache, name, key)
+        if chart is not None:
+            pending.cached[name] = (key, chart)
         else:
-            todo.append((name, path, key, wanted))
-    problems: list[Problem] = []
-    for (name, path, _, _), outcome in _run_all(todo, jobs, progress or (lambda done, total: None), not preview):
-        if isinstance(outcome, Chart):
-            results[name] = outcome
-            if write_cache:
-                _cache_write(cache, outcome, _cache_key(path, list(outcome.inputs)))
-        else:
-            problems += outcome
-    if problems:
-        raise ProjectError(problems)
-    return {name: results[name] for name in paths}
+            pending.compiling[name] = chart_workers(pending.jobs).submit(compile_chart, name, path, [{}], not preview, limit=TIME_LIMIT)
+    return pending
 
 
-def _run_all(todo: list, jobs: int, progress, png: bool):
-    """Compile charts in worker processes: in parallel, and stoppable when one hangs."""
-    if not todo:
-        return []
-    pool = _worker_pool(jobs)
-    pending = [(item, pool.apply_async(compile_chart, (item[0], item[1], item[3], png))) for item in todo]
-    results = []
-    for item, result in pending:
-        try:
-            # A chart starts at the latest when the one before it in the queue ends, so a
-            # wait of TIME_LIMIT from there means the chart itself ran at least that long.
-            results.append((item, result.get(TIME_LIMIT)))
-        except multiprocessing.TimeoutError:
-            results.append((item, [_timeout(item[1])]))
-        progress(len(results), len(pending))
-    if any(isinstance(outcome, list) and outcome and outcome[0].message.startswith("chart() did not finish") for _, outcome in results):
-        _stop_workers()
-    return results
+@dataclass
+class PendingCharts:
+    paths: dict[str, Path]
+    cache: Path | None
+    write_cache: bool
+    jobs: int
+    preview: bool
+    cached: dict[str, tuple[str, Chart]] = field(default_factory=dict)  # name -> (cache key, chart)
+    compiling: dict[str, Task] = field(default_factory=dict)  # name -> its compile_chart in a worker
+
+    def finish(self, states: dict[str, list[dict]], progress=None) -> dict[str, Chart]:
+        """Wait for the charts and draw the states they are first shown in; raise ProjectError with all problems.
+
+        A chart taken from the cache has `from_cache` set, so callers can tell what was redone.
+        `progress(done, total)` is called as each chart that needed compiling finishes.
+        """
+        progress = progress or (lambda done, total: None)
+        charts, keys, problems = {}, {}, []
+        for name, (key, chart) in self.cached.items():
+            charts[name], keys[name] = chart, key
+        for done, (name, task) in enumerate(self.compiling.items(), 1):
+            outcome = _outcome(task, self.paths[name])
+            if isinstance(outcome, Chart):
+                charts[name], keys[name] = outcome, _cache_key(self.paths[name], list(outcome.inputs))
+            else:
+                problems += outcome
+            progress(done, len(self.compiling))
+        drawing = {}
+        for name, chart in charts.items():
+            wanted = [{}] if self.preview else [{}, *states.get(name, [])]
+            missing = _read_pictures(self.cache, keys[name], chart, wanted)
+            if missing or (not self.preview and not chart.png):
+                drawing[name] = self._draw(name, chart, missing)
+        for name, task in drawing.items():
+            outcome = _outcome(task, self.paths[name])
+            if isinstance(outcome, tuple):
+                png, pictures = outcome
+                charts[name] = dataclasses.replace(charts[name], png=png, pictures=charts[name].pictures | pictures)
+            else:
+                problems += outcome
+                del charts[name]
+        for name, chart in charts.items():
+            if chart.from_cache:
+                _recent[(name, keys[name])] = chart
+            if self.write_cache and (not chart.from_cache or name in drawing):
+                _cache_write(self.cache, chart, keys[name])
+        if problems:
+            raise ProjectError(problems)
+        return {name: charts[name] for name in self.paths}
+
+    def _draw(self, name: str, chart: Chart, states: list[dict]) -> Task:
+        """Draw states on the worker that compiled the chart (it holds the chart), else send the chart along."""
+        png = not self.preview
+        compiled = self.compiling.get(name)
+        if compiled and compiled.worker is not None:
+            return chart_workers(self.jobs).submit(draw_held_states, name, states, png, on=compiled.worker, limit=TIME_LIMIT)
+        return chart_workers(self.jobs).submit(draw_states, chart, states, png, limit=TIME_LIMIT)
 
 
-_pool = None
+def _outcome(task: Task, path: Path):
+    try:
+        return task.result()
+    except TimeLimitExceeded:
+        return [_timeout(path)]
 
 
-def _worker_pool(size: int):
-    """One pool per process, kept between builds (the dev server rebuilds often).
-
-    Workers come from a fork server that has imported Altair and vl-convert once:
-    forking the build process itself could copy vl-convert's runtime threads half-way.
-    """
-    global _pool
-    if _pool is None:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["scrolly.charts", "altair", "vl_convert"])
-        _pool = context.Pool(size, initializer=_ignore_interrupts)
-        atexit.register(_stop_workers)
-    return _pool
-
-
-def _ignore_interrupts() -> None:
-    """Ctrl+C is for the build process, which stops the workers itself."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _stop_workers() -> None:
-    """Stop the workers without ever blocking the caller for long.
-
-    Pool.terminate() can wait forever on a lock held by a worker that was killed from
-    outside (a SIGTERM sent to the whole process group), so it runs in a daemon thread,
-    and whatever is still alive after a second is killed.
-    """
-    global _pool
-    pool, _pool = _pool, None
-    if pool is None:
-        return
-    tidy = threading.Thread(target=pool.terminate, daemon=True)
-    tidy.start()
-    tidy.join(timeout=1)
-    if tidy.is_alive():
-        for child in multiprocessing.active_children():
-            child.kill()
+def chart_workers(jobs: int) -> Workers:
+    """The worker processes, which have imported Altair and vl-convert before they start."""
+    return workers(jobs, ["scrolly.charts", "altair", "vl_convert"])
 
 
 def _timeout(path: Path) -> Problem:
@@ -207,12 +204,13 @@ def compile_chart(name: str, path: Path, states: list[dict], png: bool = True) -
         vega_lite = _valid_spec(chart)
     except Exception as err:  # Altair's schema validation explains itself
         return [_invalid_chart_problem(name, path, chart, err)]
+    del chart  # its rows are copied into the spec: with 100,000 of them, tens of MB
     problems = _check_metadata(path, vega_lite)
     params = _params(vega_lite)
     try:
-        vega = vlc.vegalite_to_vega(vega_lite)
+        vega = _shared_rows(vega_lite, vlc.vegalite_to_vega(vega_lite))
         svg = smaller_svg(vlc.vega_to_svg(vega))
-        png = vlc.vega_to_png(vega, scale=2) if png or len(svg) > MAX_SVG_BYTES else b""
+        png = png_of(svg) if png or len(svg) > MAX_SVG_BYTES else b""
     except Exception as err:
         return [Problem(path, _line_of_def(path), f"vl-convert could not compile the chart: {_first_lines(err)}")]
     with _recording_reads() as more_inputs:
@@ -240,7 +238,37 @@ def compile_chart(name: str, path: Path, states: list[dict], png: bool = True) -
         picture_type="svg" if len(svg) <= MAX_SVG_BYTES else "png",
         inputs=tuple(sorted(str(p.relative_to(path.resolve().parent)) for p in inputs if p != path.resolve() and p.is_relative_to(path.resolve().parent))),
     )
-    return render_states(chart_record, states)
+    _held[name] = render_states(chart_record, states)
+    return _held[name]
+
+
+def _shared_rows(vega_lite: dict, vega: dict) -> dict:
+    """The Vega spec, its inline data tables replaced by the equal lists of the Vega-Lite spec.
+
+    Vega-Lite copies inline rows into the Vega spec unchanged; sharing one list halves
+    the memory, and the data sent to the build process, of a chart with many rows.
+    """
+    tables = []
+
+    def collect(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "values" and isinstance(value, list):
+                    tables.append(value)
+                elif key == "datasets" and isinstance(value, dict):
+                    tables.extend(rows for rows in value.values() if isinstance(rows, list))
+                else:
+                    collect(value)
+        elif isinstance(node, list):
+            for item in node:
+                collect(item)
+
+    collect(vega_lite)
+    for entry in vega.get("data", []):
+        rows = entry.get("values")
+        if isinstance(rows, list):
+            entry["values"] = next((table for table in tables if len(table) == len(rows) and table == rows), rows)
+    return vega
 
 
 def _call_quickly(function):
@@ -304,10 +332,29 @@ def _first_rows(node, limit: int):
     return node
 
 
-def render_states(chart: Chart, states: list[dict]) -> Chart:
-    """Add a first-paint picture for each state whose values the chart accepts (the others are reported later)."""
+_held: dict[str, Chart] = {}  # in a worker: the charts it compiled, until their states are drawn
+
+
+def draw_held_states(name: str, states: list[dict], png: bool) -> tuple[bytes, dict]:
+    """draw_states for a chart this worker compiled, which the build process need not send back."""
+    return draw_states(_held.pop(name), states, png)
+
+
+def draw_states(chart: Chart, states: list[dict], png: bool) -> tuple[bytes, dict]:
+    """The chart's 2x PNG (drawn if it lacks one and png is set) and the pictures of these states."""
+    chart = render_states(chart, states, png)
+    return chart.png, {key: chart.pictures[key] for key in map(state_key, states) if key in chart.pictures}
+
+
+def render_states(chart: Chart, states: list[dict], png: bool = False) -> Chart:
+    """Add a first-paint picture for each state whose values the chart accepts (the others are reported later).
+
+    With png, also the 2x PNG a chart compiled for a preview lacks.
+    """
     import vl_convert as vlc
 
+    if png and not chart.png:
+        chart = dataclasses.replace(chart, png=png_of(chart.svg))
     for values in states:
         key = state_key(values)
         if key in chart.pictures or any(_value_problem(chart, n, v) for n, v in values.items()):
@@ -316,8 +363,15 @@ def render_states(chart: Chart, states: list[dict]) -> Chart:
             svg = chart.svg if not values else smaller_svg(vlc.vega_to_svg(with_values(chart.vega, values)))
             chart.pictures[key] = svg.encode()
         else:
-            chart.pictures[key] = chart.png if not values else vlc.vega_to_png(with_values(chart.vega, values), scale=2)
+            chart.pictures[key] = chart.png if not values else png_of(smaller_svg(vlc.vega_to_svg(with_values(chart.vega, values))))
     return chart
+
+
+def png_of(svg: str) -> bytes:
+    """A 2x PNG of a chart's SVG: rasterizing the SVG Vega already drew takes a third of the time of drawing again."""
+    import vl_convert as vlc
+
+    return vlc.svg_to_png(svg, scale=2)
 
 
 def _value_problem(chart: Chart, name: str, value: object) -> str | None:
@@ -326,19 +380,21 @@ def _value_problem(chart: Chart, name: str, value: object) -> str | None:
 
 
 def with_values(vega: dict, values: dict) -> dict:
-    """A copy of a Vega spec whose signals start at the given values."""
-    spec = copy.deepcopy(vega)
+    """A copy of a Vega spec whose signals start at the given values.
 
-    def visit(node):
-        if isinstance(node, dict):
-            for declared in node.get("signals", []):
-                if declared.get("name") in values:
-                    declared["value"] = values[declared["name"]]
-            for child in node.get("marks", []):
-                visit(child)
+    Only the dicts on the way to the signals are copied; the data, often most of the
+    spec, is shared with the original.
+    """
 
-    visit(spec)
-    return spec
+    def visit(node: dict) -> dict:
+        copied = dict(node)
+        if isinstance(node.get("signals"), list):
+            copied["signals"] = [dict(s, value=values[s["name"]]) if isinstance(s, dict) and s.get("name") in values else s for s in node["signals"]]
+        if isinstance(node.get("marks"), list):
+            copied["marks"] = [visit(mark) if isinstance(mark, dict) else mark for mark in node["marks"]]
+        return copied
+
+    return visit(vega)
 
 
 def _run_module(name: str, path: Path, check_as_built: bool = False):
@@ -494,8 +550,8 @@ def _recorded_inputs(cache: Path | None, name: str) -> list[str] | None:
 _recent: dict[tuple[str, str], Chart] = {}  # charts read from the cache by this process, by (name, key)
 
 
-def _cache_read(cache: Path | None, name: str, key: str, states: list[dict], write_cache: bool, need_png: bool = True) -> Chart | None:
-    """The cached chart for this key, with a picture for every state (rendering any missing)."""
+def _cache_read(cache: Path | None, name: str, key: str) -> Chart | None:
+    """The cached chart for this key (without its pictures: see _read_pictures)."""
     if cache is None:
         return None
     chart = _recent.get((name, key))
@@ -511,24 +567,25 @@ def _cache_read(cache: Path | None, name: str, key: str, states: list[dict], wri
         chart = Chart(**record | {"from_cache": True})
         _recent.clear() if len(_recent) > 64 else None
         _recent[(name, key)] = chart
-    for values in states:
-        if state_key(values) in chart.pictures:
-            continue
-        picture = cache / "states" / f"{hashlib.sha256((key + state_key(values)).encode()).hexdigest()[:32]}.{chart.picture_type}"
-        if picture.is_file():
-            chart.pictures[state_key(values)] = picture.read_bytes()
-    added_png = need_png and not chart.png  # it was compiled for a preview
-    if added_png:
-        import vl_convert as vlc
-
-        chart = dataclasses.replace(chart, png=vlc.vega_to_png(chart.vega, scale=2))
-        _recent[(name, key)] = chart
-    missing = [values for values in states if state_key(values) not in chart.pictures]
-    if missing:
-        render_states(chart, missing)
-    if write_cache and (missing or added_png):
-        _cache_write(cache, chart, key)
     return chart
+
+
+def _read_pictures(cache: Path | None, key: str, chart: Chart, states: list[dict]) -> list[dict]:
+    """Add the cached pictures of these states to the chart; the states still without one (and valid values)."""
+    missing = []
+    for values in states:
+        if state_key(values) in chart.pictures or any(_value_problem(chart, n, v) for n, v in values.items()):
+            continue
+        picture = cache / "states" / f"{_state_file(key, state_key(values))}.{chart.picture_type}" if cache else None
+        if picture and picture.is_file():
+            chart.pictures[state_key(values)] = picture.read_bytes()
+        else:
+            missing.append(values)
+    return missing
+
+
+def _state_file(key: str, state: str) -> str:
+    return hashlib.sha256((key + state).encode()).hexdigest()[:32]
 
 
 def _cache_write(cache: Path | None, chart: Chart, key: str) -> None:
@@ -537,13 +594,12 @@ def _cache_write(cache: Path | None, chart: Chart, key: str) -> None:
     try:
         (cache / "charts").mkdir(parents=True, exist_ok=True)
         (cache / "states").mkdir(parents=True, exist_ok=True)
-        record = asdict(chart)
-        record.update(path=str(chart.path), png=base64.b64encode(chart.png).decode(), pictures={}, from_cache=False)
+        record = {f.name: getattr(chart, f.name) for f in dataclasses.fields(chart)}  # asdict would copy every data row
+        record.update(path=str(chart.path), params={n: asdict(p) for n, p in chart.params.items()}, png=base64.b64encode(chart.png).decode(), pictures={}, from_cache=False)
         _atomic_write(cache / "charts" / f"{chart.name}-{key}.json", json.dumps(record).encode())
         _atomic_write(cache / "charts" / f"{chart.name}.inputs.json", json.dumps(list(chart.inputs)).encode())
         for state, picture in chart.pictures.items():
-            name = hashlib.sha256((key + state).encode()).hexdigest()[:32]
-            _atomic_write(cache / "states" / f"{name}.{chart.picture_type}", picture)
+            _atomic_write(cache / "states" / f"{_state_file(key, state)}.{chart.picture_type}", picture)
     except OSError:
         pass  # a cache that cannot be written only costs time
 
@@ -569,22 +625,50 @@ VEGA_SNIPPET = (
 )
 
 
-def vega_runtime(cache: Path | None, write_cache: bool = True) -> bytes:
-    """The Vega runtime for the browser, bundled by vl-convert and cached by its version."""
+def start_vega_runtime(cache: Path | None, write_cache: bool = True, jobs: int | None = None):
+    """Start bundling the Vega runtime for the browser, unless cached; returns a function that waits for it.
+
+    The bundle depends only on the vl-convert version, so besides the project's cache
+    it is kept in the user's cache (XDG_CACHE_HOME/scrolly), where every project finds
+    it. Bundling holds Python's lock for most of a second: it runs in a worker process.
+    """
     from importlib.metadata import version
 
     import vl_convert as vlc
 
     snippet = VEGA_SNIPPET.format(version=vlc.get_vega_version())
     key = hashlib.sha256(f"{version('vl-convert-python')}\0{snippet}".encode()).hexdigest()[:32]
-    cached = cache / f"vega-{key}.js" if cache else None
-    if cached and cached.is_file():
-        return cached.read_bytes()
-    bundle = vlc.javascript_bundle(snippet=snippet).encode()
-    if cached and write_cache:
-        try:
-            cache.mkdir(parents=True, exist_ok=True)
-            _atomic_write(cached, bundle)
-        except OSError:
-            pass
-    return bundle
+    name = f"vega-{key}.js"
+    folders = [folder for folder in (user_cache(), cache) if folder]
+    for folder in folders:
+        if (folder / name).is_file():
+            bundle = (folder / name).read_bytes()
+            return lambda: bundle
+    bundling = chart_workers(jobs or os.cpu_count() or 1).submit(_bundle, snippet)
+
+    def result() -> bytes:
+        bundle = bundling.result()
+        for folder in folders if write_cache else []:
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                _atomic_write(folder / name, bundle)
+                break
+            except OSError:
+                continue  # a read-only home: the project's cache will do
+        return bundle
+
+    return result
+
+
+def user_cache() -> Path | None:
+    """scrolly's folder in the user's cache (XDG_CACHE_HOME, else ~/.cache), or None without a home."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # unset or relative: the XDG default
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "scrolly" if os.path.isabs(base) else None
+
+
+def _bundle(snippet: str) -> bytes:
+    import vl_convert as vlc
+
+    return vlc.javascript_bundle(snippet=snippet).encode()

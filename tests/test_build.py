@@ -45,7 +45,7 @@ def test_build_writes_the_story_and_every_chart_output(project):
     result = run_build(cwd=root)
 
     assert result.returncode == 0, result.stderr
-    assert re.fullmatch(r"Built 2 chapters, 1 charts, \d+ files into dist in \d+\.\d\d s\n", result.stdout)
+    assert re.fullmatch(r"Built 2 chapters, 1 chart, \d+ files into dist in \d+\.\d\d s\n", result.stdout)
     dist = root / "dist"
     html = (dist / "index.html").read_text(encoding="utf-8")
     page = parse(html)
@@ -115,7 +115,7 @@ def test_site_option_builds_another_folder_and_check_writes_nothing(project, tmp
     root = project("basic")
     result = run_build("check", "--site", str(root), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Checked 2 chapters, 1 charts: no problems")
+    assert result.stdout.startswith("Checked 2 chapters, 1 chart: no problems")
     assert not (root / "dist").exists() and not (root / ".scrolly-cache").exists()
 
     result = run_build("build", "--site", str(root), "--out", str(tmp_path / "public"), cwd=tmp_path)
@@ -161,3 +161,33 @@ def test_a_slow_build_shows_progress_on_a_terminal_and_nothing_extra_otherwise(p
 
     quiet = run_build(cwd=root)
     assert quiet.stderr == "" and quiet.stdout.startswith("Built 2 chapters")
+
+
+def test_the_vega_runtime_is_bundled_once_per_machine_and_shared_by_projects(project, tmp_path):
+    user_cache = tmp_path / "user-cache"
+    first = project()
+    assert run_build(cwd=first, env={"XDG_CACHE_HOME": str(user_cache)}).returncode == 0
+    [bundle] = (user_cache / "scrolly").glob("vega-*.js")
+    bundle.write_bytes(bundle.read_bytes() + b"\n/* from the user cache */\n")
+    second = tmp_path / "second"
+    shutil.copytree(first, second, ignore=shutil.ignore_patterns(".scrolly-cache", "dist"))
+
+    result = run_build(cwd=second, env={"XDG_CACHE_HOME": str(user_cache)})
+
+    assert result.returncode == 0, result.stderr
+    [served] = (second / "dist" / "assets").glob("vega.*.js")
+    assert served.read_bytes().endswith(b"/* from the user cache */\n")
+
+
+def test_a_user_cache_that_cannot_be_written_only_costs_time(project, tmp_path):
+    root = project()
+    not_a_folder = tmp_path / "cache-is-a-file"
+    not_a_folder.write_text("")
+
+    first = run_build(cwd=root, env={"XDG_CACHE_HOME": str(not_a_folder)})
+    shutil.rmtree(root / "dist")
+    second = run_build(cwd=root, env={"XDG_CACHE_HOME": str(not_a_folder)})
+
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    assert list((root / ".scrolly-cache").glob("vega-*.js")), "the bundle is kept in the project's cache instead"
+    assert list((root / "dist" / "assets").glob("vega.*.js"))

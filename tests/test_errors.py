@@ -159,6 +159,22 @@ def test_a_chart_that_never_finishes_is_stopped_at_the_time_limit(built_basic, t
     )
 
 
+def test_a_chart_that_never_finishes_does_not_hide_the_other_charts_problems(built_basic, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(built_basic, root)
+    dots = root / "charts" / "dots.py"
+    dots.write_text(dots.read_text().replace("def chart():\n", "def chart():\n    while True:\n        pass\n"))
+    (root / "charts" / "later.py").write_text("def chart():\n    return 1 / 0\n")
+
+    result = run_build(cwd=root, env={"SCROLLY_CHART_TIME_LIMIT": "3"})
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[:2] == [
+        "charts/dots.py:1: chart() did not finish within 3 seconds and was stopped: is it reading a huge file or looping forever?",
+        "charts/later.py:2: chart() raised ZeroDivisionError: division by zero",
+    ]
+
+
 def test_a_chart_module_may_import_a_shared_helper_from_its_folder(built_basic, tmp_path):
     root = tmp_path / "project"
     shutil.copytree(built_basic, root)

@@ -1,0 +1,187 @@
+"""Worker processes for chart work: started as work needs them, one task at a time each.
+
+Charts compile in other processes because Altair and vl-convert hold Python's lock. The
+workers come from a fork server that has imported the heavy modules once: forking the
+build process itself could copy vl-convert's runtime threads half-way.
+
+A task may ask for the worker that ran an earlier one (`on=`): the states of a chart
+are drawn where it was compiled, which still holds it and has its JavaScript engine
+warm. A task that runs past its time limit has its worker killed; the others go on.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import signal
+import threading
+import time
+import traceback
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+
+
+class TimeLimitExceeded(Exception):
+    """The task ran past its time limit; its worker was stopped."""
+
+
+class WorkerGone(Exception):
+    """The worker a task asked for is no longer running."""
+
+
+class WorkerFailed(Exception):
+    """The task raised in its worker (a bug, not a problem in the project); the message holds its traceback."""
+
+
+@dataclass(eq=False)
+class Task:
+    function: object
+    args: tuple
+    on: int | None  # the worker it must run on, or None for any
+    limit: float | None  # seconds it may run
+    future: Future = field(default_factory=Future)
+    worker: int | None = None  # the worker that runs it, once it has started
+
+    def result(self):
+        """Wait for the task's return value; raises TimeLimitExceeded, WorkerGone or WorkerFailed."""
+        return self.future.result()
+
+
+@dataclass(eq=False)
+class _Worker:
+    number: int
+    process: multiprocessing.Process
+    connection: Connection
+    task: Task | None = None
+    started: float = 0.0
+
+
+class Workers:
+    """Up to `size` worker processes fed by one thread, so that callers never wait for them to start."""
+
+    def __init__(self, size: int, preload: list[str]):
+        self.size = size
+        self.context = multiprocessing.get_context("forkserver")
+        self.context.set_forkserver_preload(preload)
+        self.queue: list[Task] = []
+        self.workers: list[_Worker] = []  # changed by the feeding thread only
+        self.numbers = iter(range(1 << 62))
+        self.lock = threading.Lock()  # guards the queue
+        self.wake_reader, self.waker = self.context.Pipe(duplex=False)
+        self.stopped = False
+        threading.Thread(target=self._feed, name="scrolly-workers", daemon=True).start()
+
+    def submit(self, function, *args, on: int | None = None, limit: float | None = None) -> Task:
+        """Queue function(*args) for a worker (for worker number `on`, if given)."""
+        task = Task(function, args, on, limit)
+        with self.lock:
+            self.queue.append(task)
+        self.waker.send_bytes(b"")
+        return task
+
+    def stop(self) -> None:
+        self.stopped = True
+        for worker in list(self.workers):
+            worker.process.kill()
+        self.waker.send_bytes(b"")
+
+    def _feed(self) -> None:
+        while not self.stopped:
+            self._dispatch()
+            busy = [worker for worker in self.workers if worker.task]
+            deadlines = [worker.started + worker.task.limit for worker in busy if worker.task.limit is not None]
+            timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+            for connection in wait([self.wake_reader, *(worker.connection for worker in busy)], timeout):
+                if connection is self.wake_reader:
+                    self.wake_reader.recv_bytes()
+                else:
+                    self._receive(next(worker for worker in busy if worker.connection is connection))
+            for worker in busy:
+                if worker.task and worker.task.limit is not None and time.monotonic() > worker.started + worker.task.limit:
+                    self._remove(worker, TimeLimitExceeded())
+
+    def _dispatch(self) -> None:
+        """Hand queued tasks to idle workers, starting new ones while there are fewer than `size`."""
+        while True:
+            with self.lock:
+                chosen = self._choose()
+                if chosen is None:
+                    return
+                task, worker = chosen
+                self.queue.remove(task)
+            worker = worker or self._start()
+            task.worker, worker.task, worker.started = worker.number, task, time.monotonic()
+            worker.connection.send((task.function, task.args))
+
+    def _choose(self) -> tuple[Task, _Worker | None] | None:
+        """The next task to start and its worker (None: a new one), or None if nothing can start now."""
+        idle = [worker for worker in self.workers if not worker.task]
+        for task in list(self.queue):
+            if task.on is None:
+                continue
+            worker = next((w for w in self.workers if w.number == task.on), None)
+            if worker is None:
+                self.queue.remove(task)
+                task.future.set_exception(WorkerGone())
+            elif worker in idle:
+                return task, worker
+        untargeted = [task for task in self.queue if task.on is None]
+        if not untargeted or (not idle and len(self.workers) >= self.size):
+            return None
+        return untargeted[0], idle[0] if idle else None
+
+    def _start(self) -> _Worker:
+        ours, theirs = self.context.Pipe()
+        process = self.context.Process(target=_serve, args=(theirs,), daemon=True, name="scrolly-worker")
+        process.start()
+        theirs.close()
+        worker = _Worker(next(self.numbers), process, ours)
+        self.workers.append(worker)
+        return worker
+
+    def _receive(self, worker: _Worker) -> None:
+        try:
+            ok, value = worker.connection.recv()
+        except (EOFError, OSError):
+            self._remove(worker, WorkerFailed(f"the worker process stopped (exit code {worker.process.exitcode})"))
+            return
+        task, worker.task = worker.task, None
+        if ok:
+            task.future.set_result(value)
+        else:
+            task.future.set_exception(WorkerFailed(value))
+
+    def _remove(self, worker: _Worker, error: Exception) -> None:
+        worker.process.kill()
+        worker.connection.close()
+        self.workers.remove(worker)
+        if worker.task:
+            worker.task.future.set_exception(error)
+
+
+def _serve(connection: Connection) -> None:
+    """A worker's life: run each task it is sent, send back its result, until the build process goes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the build process
+    while True:
+        try:
+            function, args = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            result = (True, function(*args))
+        except BaseException:
+            result = (False, traceback.format_exc())
+        connection.send(result)
+
+
+_workers: Workers | None = None
+
+
+def workers(size: int, preload: list[str]) -> Workers:
+    """The process's workers, kept between builds (the dev server rebuilds often)."""
+    global _workers
+    if _workers is None or _workers.stopped:
+        _workers = Workers(size, preload)
+        atexit.register(_workers.stop)
+    return _workers
