@@ -67,14 +67,18 @@ def run_build(args: argparse.Namespace) -> int:
         progress.clear()
         report(err, args.verbose)
         if write:
-            print(f"{len(err.problems)} problem{'s' if len(err.problems) != 1 else ''}; {out} was not changed.", file=sys.stderr)
+            print(f"{count(len(err.problems), 'problem')}; {out} was not changed.", file=sys.stderr)
         return 1
     progress.clear()
     if write:
-        print(f"Built {result.chapters} chapters, {result.charts} charts, {result.files} files into {out} in {result.seconds:.2f} s")
+        print(f"Built {count(result.chapters, 'chapter')}, {count(result.charts, 'chart')}, {count(result.files, 'file')} into {out} in {result.seconds:.2f} s")
     else:
-        print(f"Checked {result.chapters} chapters, {result.charts} charts: no problems ({result.seconds:.2f} s)")
+        print(f"Checked {count(result.chapters, 'chapter')}, {count(result.charts, 'chart')}: no problems ({result.seconds:.2f} s)")
     return 0
+
+
+def count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 class Progress:
