@@ -7,7 +7,7 @@ from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 
-from .charts import Chart, chart_paths, start_charts, start_vega_runtime
+from .charts import Chart, chart_paths, start_charts, start_vega_runtime, user_cache
 from .config import Config, load_config
 from .content import Chapter, Figure, Scrolly, read_chapters
 from .problems import Problem, ProjectError, did_you_mean
@@ -62,7 +62,8 @@ def build_site(root: Path, out: Path | None = None, write: bool = True, progress
     problems += check_values(chapters, charts)
     if problems:
         raise ProjectError(problems)
-    files = render_site(config, chapters, charts, vega_runtime())
+    compiled_templates = user_cache() / "templates" if write and user_cache() else None
+    files = render_site(config, chapters, charts, vega_runtime(), compiled_templates)
     if write:
         progress("files", 0, len(files))
         write_site(files, out)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import importlib.util
 import json
@@ -20,10 +21,13 @@ import sys
 import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .problems import Problem, ProjectError
 from .svg import smaller_svg
-from .workers import Task, TimeLimitExceeded, Workers, workers
+
+if TYPE_CHECKING:
+    from .workers import Task, Workers
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 VALIDATE_ROWS = 5_000  # rows past which only a sample of the data is schema-checked
@@ -177,6 +181,8 @@ class PendingCharts:
 
 
 def _outcome(task: Task, path: Path):
+    from .workers import TimeLimitExceeded
+
     try:
         return task.result()
     except TimeLimitExceeded:
@@ -184,7 +190,12 @@ def _outcome(task: Task, path: Path):
 
 
 def chart_workers(jobs: int) -> Workers:
-    """The worker processes, which have imported Altair and vl-convert before they start."""
+    """The worker processes, which have imported Altair and vl-convert before they start.
+
+    Imported here, not at the top: a build whose charts are all cached starts no worker.
+    """
+    from .workers import workers
+
     return workers(jobs, ["scrolly.charts", "altair", "vl_convert"])
 
 
@@ -527,17 +538,21 @@ def _cache_key(path: Path, inputs: list[str] | None) -> str:
     A chart that has never been compiled has no recorded inputs: its key then covers
     nothing it read, and it misses the cache anyway.
     """
-    from importlib.metadata import version
-
     digest = hashlib.sha256()
-    digest.update(Path(__file__).read_bytes())
-    for package in ("altair", "vl-convert-python"):
-        digest.update(f"{package}={version(package)}".encode())
+    digest.update(_tools())
     digest.update(path.read_bytes())
     for name in inputs if inputs is not None else ["<never compiled>"]:
         file = path.parent / name
         digest.update(name.encode() + b"\0" + (file.read_bytes() if file.is_file() else b"<missing>"))
     return digest.hexdigest()[:32]
+
+
+@functools.cache
+def _tools() -> bytes:
+    """What every cached result depends on besides its own input: this module and the tools' versions."""
+    from importlib.metadata import version
+
+    return Path(__file__).read_bytes() + "".join(f"\0{package}={version(package)}" for package in ("altair", "vl-convert-python")).encode()
 
 
 def _recorded_inputs(cache: Path | None, name: str) -> list[str] | None:
@@ -632,12 +647,10 @@ def start_vega_runtime(cache: Path | None, write_cache: bool = True, jobs: int |
     it is kept in the user's cache (XDG_CACHE_HOME/scrolly), where every project finds
     it. Bundling holds Python's lock for most of a second: it runs in a worker process.
     """
-    from importlib.metadata import version
-
     import vl_convert as vlc
 
     snippet = VEGA_SNIPPET.format(version=vlc.get_vega_version())
-    key = hashlib.sha256(f"{version('vl-convert-python')}\0{snippet}".encode()).hexdigest()[:32]
+    key = hashlib.sha256(_tools() + snippet.encode()).hexdigest()[:32]
     name = f"vega-{key}.js"
     folders = [folder for folder in (user_cache(), cache) if folder]
     for folder in folders:
