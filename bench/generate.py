@@ -193,7 +193,7 @@ def chart():
     marker = alt.param(name="marker", value="{marker}")
     base = alt.Chart(alt.Data(values=rows))
     line = base.mark_line(strokeWidth=1).encode(x=alt.X("date:T", title=None), y=alt.Y("value:Q", title="Value"))
-    rule = base.mark_rule(color="#9b2c1f").encode(x=alt.datum(marker, type="temporal"))
+    rule = alt.Chart(alt.Data(values=[{{}}])).mark_rule(color="#9b2c1f").encode(x=alt.datum(marker, type="temporal"))
     return (
         alt.layer(line, rule)
         .add_params(marker)
