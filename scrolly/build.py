@@ -62,8 +62,8 @@ def build_site(root: Path, out: Path | None = None, write: bool = True, progress
     problems += check_values(chapters, charts)
     if problems:
         raise ProjectError(problems)
-    compiled_templates = user_cache() / "templates" if write and user_cache() else None
-    files = render_site(config, chapters, charts, vega_runtime(), compiled_templates)
+    user_folder = user_cache() if write else None
+    files = render_site(config, chapters, charts, vega_runtime(), user_folder and user_folder / "templates")
     if write:
         progress("files", 0, len(files))
         write_site(files, out)

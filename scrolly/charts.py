@@ -153,9 +153,9 @@ class PendingCharts:
             wanted = [{}] if self.preview else [{}, *states.get(name, [])]
             missing = _read_pictures(self.cache, keys[name], chart, wanted)
             if missing or (not self.preview and not chart.png):
-                drawing[name] = self._draw(name, chart, missing)
-        for name, task in drawing.items():
-            outcome = _outcome(task, self.paths[name])
+                drawing[name] = (self._draw(name, chart, missing), functools.partial(self._draw, name, chart, missing, held=False))
+        for name, (task, elsewhere) in drawing.items():
+            outcome = _outcome(task, self.paths[name], retry=elsewhere)
             if isinstance(outcome, tuple):
                 png, pictures = outcome
                 charts[name] = dataclasses.replace(charts[name], png=png, pictures=charts[name].pictures | pictures)
@@ -171,22 +171,27 @@ class PendingCharts:
             raise ProjectError(problems)
         return {name: charts[name] for name in self.paths}
 
-    def _draw(self, name: str, chart: Chart, states: list[dict]) -> Task:
+    def _draw(self, name: str, chart: Chart, states: list[dict], held: bool = True) -> Task:
         """Draw states on the worker that compiled the chart (it holds the chart), else send the chart along."""
         png = not self.preview
         compiled = self.compiling.get(name)
-        if compiled and compiled.worker is not None:
+        if held and compiled and compiled.worker is not None:
             return chart_workers(self.jobs).submit(draw_held_states, name, states, png, on=compiled.worker, limit=TIME_LIMIT)
         return chart_workers(self.jobs).submit(draw_states, chart, states, png, limit=TIME_LIMIT)
 
 
-def _outcome(task: Task, path: Path):
-    from .workers import TimeLimitExceeded
+def _outcome(task: Task, path: Path, retry=None):
+    """What a worker made of a chart, or the problem that stopped it; `retry()` gives a second task if the worker went away."""
+    from .workers import TimeLimitExceeded, WorkerGone
 
     try:
         return task.result()
     except TimeLimitExceeded:
         return [_timeout(path)]
+    except WorkerGone as gone:
+        if retry:
+            return _outcome(retry(), path)
+        return [Problem(path, _line_of_def(path), f"the process compiling the chart stopped ({gone}): did it run out of memory?")]
 
 
 def chart_workers(jobs: int) -> Workers:

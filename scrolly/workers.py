@@ -27,7 +27,7 @@ class TimeLimitExceeded(Exception):
 
 
 class WorkerGone(Exception):
-    """The worker a task asked for is no longer running."""
+    """The task's worker stopped before it finished, or the worker it asked for is no longer running."""
 
 
 class WorkerFailed(Exception):
@@ -112,7 +112,10 @@ class Workers:
                 self.queue.remove(task)
             worker = worker or self._start()
             task.worker, worker.task, worker.started = worker.number, task, time.monotonic()
-            worker.connection.send((task.function, task.args))
+            try:
+                worker.connection.send((task.function, task.args))
+            except OSError:  # it died while idle
+                self._remove(worker, WorkerGone(f"exit code {worker.process.exitcode}"))
 
     def _choose(self) -> tuple[Task, _Worker | None] | None:
         """The next task to start and its worker (None: a new one), or None if nothing can start now."""
@@ -144,7 +147,7 @@ class Workers:
         try:
             ok, value = worker.connection.recv()
         except (EOFError, OSError):
-            self._remove(worker, WorkerFailed(f"the worker process stopped (exit code {worker.process.exitcode})"))
+            self._remove(worker, WorkerGone(f"exit code {worker.process.exitcode}"))
             return
         task, worker.task = worker.task, None
         if ok:
