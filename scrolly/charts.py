@@ -33,6 +33,7 @@ DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 VALIDATE_ROWS = 5_000  # rows past which only a sample of the data is schema-checked
 MAX_SVG_BYTES = 300_000  # past this, first paint uses a PNG: thousands of marks make SVGs huge
 TIME_LIMIT = float(os.environ.get("SCROLLY_CHART_TIME_LIMIT", 60))  # seconds one chart may take
+WORKER_MEMORY = float(os.environ.get("SCROLLY_WORKER_MEMORY_MB", 300)) * 2**20  # a worker that has held more is replaced after its task
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,7 @@ class PendingCharts:
         """Draw states on the worker that compiled the chart (it holds the chart), else send the chart along."""
         png = not self.preview
         compiled = self.compiling.get(name)
-        if held and compiled and compiled.worker is not None:
+        if held and compiled and compiled.worker is not None and chart_workers(self.jobs).running(compiled.worker):
             return chart_workers(self.jobs).submit(draw_held_states, name, states, png, on=compiled.worker, limit=TIME_LIMIT)
         return chart_workers(self.jobs).submit(draw_states, chart, states, png, limit=TIME_LIMIT)
 
@@ -201,7 +202,7 @@ def chart_workers(jobs: int) -> Workers:
     """
     from .workers import workers
 
-    return workers(jobs, ["scrolly.charts", "altair", "vl_convert"])
+    return workers(jobs, ["scrolly.charts", "altair", "vl_convert"], retire_above=WORKER_MEMORY)
 
 
 def _timeout(path: Path) -> Problem:

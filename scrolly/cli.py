@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import traceback
@@ -11,6 +12,10 @@ from pathlib import Path
 from .problems import ProjectError
 
 COMMANDS = ("build", "check", "serve")
+SETTINGS = {  # environment variables read by the build, and the unit of their number
+    "SCROLLY_CHART_TIME_LIMIT": "seconds",
+    "SCROLLY_WORKER_MEMORY_MB": "megabytes",
+}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -39,6 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     if not any(arg in COMMANDS for arg in argv) and not any(arg in ("-h", "--help") for arg in argv[:1]):
         argv.insert(0, "build")
     args = parser().parse_args(argv)
+    problems = setting_problems(os.environ)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        return 2
     try:
         if args.command == "serve":
             from .serve import serve
@@ -53,6 +63,21 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"internal error: {type(err).__name__}: {err}" + ("" if args.verbose else " (run with --verbose for the traceback)"), file=sys.stderr)
         return 1
+
+
+def setting_problems(environment) -> list[str]:
+    problems = []
+    for name, unit in SETTINGS.items():
+        text = environment.get(name)
+        if text is None:
+            continue
+        try:
+            good = float(text) > 0
+        except ValueError:
+            good = False
+        if not good:
+            problems.append(f"{name}={text}: expected a number of {unit} above 0")
+    return problems
 
 
 def run_build(args: argparse.Namespace) -> int:

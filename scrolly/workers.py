@@ -7,13 +7,18 @@ build process itself could copy vl-convert's runtime threads half-way.
 A task may ask for the worker that ran an earlier one (`on=`): the states of a chart
 are drawn where it was compiled, which still holds it and has its JavaScript engine
 warm. A task that runs past its time limit has its worker killed; the others go on.
+A worker that has grown past `retire_above` bytes (a chart with 100,000 rows leaves
+hundreds of MB in vl-convert's JavaScript heap, which never shrinks) exits after
+sending its result, and a fresh one takes the next task.
 """
 
 from __future__ import annotations
 
 import atexit
 import multiprocessing
+import resource
 import signal
+import sys
 import threading
 import time
 import traceback
@@ -60,8 +65,9 @@ class _Worker:
 class Workers:
     """Up to `size` worker processes fed by one thread, so that callers never wait for them to start."""
 
-    def __init__(self, size: int, preload: list[str]):
+    def __init__(self, size: int, preload: list[str], retire_above: int | None = None):
         self.size = size
+        self.retire_above = retire_above
         self.context = multiprocessing.get_context("forkserver")
         self.context.set_forkserver_preload(preload)
         self.queue: list[Task] = []
@@ -79,6 +85,10 @@ class Workers:
             self.queue.append(task)
         self.waker.send_bytes(b"")
         return task
+
+    def running(self, number: int) -> bool:
+        """Whether worker `number` is still there to take a task `on=` it."""
+        return any(worker.number == number for worker in self.workers)
 
     def stop(self) -> None:
         self.stopped = True
@@ -136,7 +146,7 @@ class Workers:
 
     def _start(self) -> _Worker:
         ours, theirs = self.context.Pipe()
-        process = self.context.Process(target=_serve, args=(theirs,), daemon=True, name="scrolly-worker")
+        process = self.context.Process(target=_serve, args=(theirs, self.retire_above), daemon=True, name="scrolly-worker")
         process.start()
         theirs.close()
         worker = _Worker(next(self.numbers), process, ours)
@@ -145,26 +155,28 @@ class Workers:
 
     def _receive(self, worker: _Worker) -> None:
         try:
-            ok, value = worker.connection.recv()
+            ok, value, retiring = worker.connection.recv()
         except (EOFError, OSError):
             self._remove(worker, WorkerGone(f"exit code {worker.process.exitcode}"))
             return
         task, worker.task = worker.task, None
+        if retiring:
+            self._remove(worker, None)
         if ok:
             task.future.set_result(value)
         else:
             task.future.set_exception(WorkerFailed(value))
 
-    def _remove(self, worker: _Worker, error: Exception) -> None:
+    def _remove(self, worker: _Worker, error: Exception | None) -> None:
         worker.process.kill()
         worker.connection.close()
         self.workers.remove(worker)
-        if worker.task:
+        if worker.task and error:
             worker.task.future.set_exception(error)
 
 
-def _serve(connection: Connection) -> None:
-    """A worker's life: run each task it is sent, send back its result, until the build process goes."""
+def _serve(connection: Connection, retire_above: int | None) -> None:
+    """A worker's life: run each task it is sent and send back its result, until the build process goes or the worker has grown too big."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the build process
     while True:
         try:
@@ -172,19 +184,28 @@ def _serve(connection: Connection) -> None:
         except (EOFError, OSError):
             return
         try:
-            result = (True, function(*args))
+            ok, value = True, function(*args)
         except BaseException:
-            result = (False, traceback.format_exc())
-        connection.send(result)
+            ok, value = False, traceback.format_exc()
+        retiring = retire_above is not None and _peak_memory() > retire_above
+        connection.send((ok, value, retiring))
+        if retiring:
+            return
+
+
+def _peak_memory() -> int:
+    """The most memory this process has held at once, in bytes."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
 
 
 _workers: Workers | None = None
 
 
-def workers(size: int, preload: list[str]) -> Workers:
+def workers(size: int, preload: list[str], retire_above: int | None = None) -> Workers:
     """The process's workers, kept between builds (the dev server rebuilds often)."""
     global _workers
     if _workers is None or _workers.stopped:
-        _workers = Workers(size, preload)
+        _workers = Workers(size, preload, retire_above)
         atexit.register(_workers.stop)
     return _workers

@@ -191,3 +191,28 @@ def test_a_user_cache_that_cannot_be_written_only_costs_time(project, tmp_path):
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
     assert list((root / ".scrolly-cache").glob("vega-*.js")), "the bundle is kept in the project's cache instead"
     assert list((root / "dist" / "assets").glob("vega.*.js"))
+
+
+def test_replacing_every_worker_after_each_task_builds_the_same_site(project, tmp_path):
+    """SCROLLY_WORKER_MEMORY_MB below any worker's size: states are drawn on a fresh worker, sent the chart."""
+    root = project("basic")
+    assert run_build("--out", str(tmp_path / "kept"), cwd=root).returncode == 0
+    shutil.rmtree(root / ".scrolly-cache")
+    result = run_build("--out", str(tmp_path / "replaced"), cwd=root, env={"SCROLLY_WORKER_MEMORY_MB": "1"})
+    assert result.returncode == 0, result.stderr
+
+    def tree(folder: Path):
+        return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    assert tree(tmp_path / "replaced") == tree(tmp_path / "kept")
+
+
+def test_a_setting_that_is_not_a_number_is_named_before_anything_runs(project):
+    root = project("basic")
+    result = run_build(cwd=root, env={"SCROLLY_WORKER_MEMORY_MB": "lots", "SCROLLY_CHART_TIME_LIMIT": "0"})
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "SCROLLY_CHART_TIME_LIMIT=0: expected a number of seconds above 0",
+        "SCROLLY_WORKER_MEMORY_MB=lots: expected a number of megabytes above 0",
+    ]
+    assert not (root / "dist").exists()
