@@ -19,6 +19,7 @@ import os
 import re
 import sys
 import traceback
+from concurrent.futures import as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -139,22 +140,29 @@ class PendingCharts:
         `progress(done, total)` is called as each chart that needed compiling finishes.
         """
         progress = progress or (lambda done, total: None)
-        charts, keys, problems = {}, {}, []
-        for name, (key, chart) in self.cached.items():
-            charts[name], keys[name] = chart, key
-        for done, (name, task) in enumerate(self.compiling.items(), 1):
-            outcome = _outcome(task, self.paths[name])
-            if isinstance(outcome, Chart):
-                charts[name], keys[name] = outcome, _cache_key(self.paths[name], list(outcome.inputs))
-            else:
-                problems += outcome
-            progress(done, len(self.compiling))
-        drawing = {}
-        for name, chart in charts.items():
+        charts, keys, problems, drawing = {}, {}, [], {}
+
+        def draw_missing(name: str) -> None:
+            """Start drawing the chart's states that no cache holds, while other charts still compile."""
+            chart = charts[name]
             wanted = [{}] if self.preview else [{}, *states.get(name, [])]
             missing = _read_pictures(self.cache, keys[name], chart, wanted)
             if missing or (not self.preview and not chart.png):
                 drawing[name] = (self._draw(name, chart, missing), functools.partial(self._draw, name, chart, missing, held=False))
+
+        for name, (key, chart) in self.cached.items():
+            charts[name], keys[name] = chart, key
+            draw_missing(name)
+        names = {task.future: name for name, task in self.compiling.items()}
+        for done, future in enumerate(as_completed(names), 1):
+            name = names[future]
+            outcome = _outcome(self.compiling[name], self.paths[name])
+            if isinstance(outcome, Chart):
+                charts[name], keys[name] = outcome, _cache_key(self.paths[name], list(outcome.inputs))
+                draw_missing(name)
+            else:
+                problems += outcome
+            progress(done, len(self.compiling))
         for name, (task, elsewhere) in drawing.items():
             outcome = _outcome(task, self.paths[name], retry=elsewhere)
             if isinstance(outcome, tuple):
