@@ -43,6 +43,11 @@ const readerStarted = new Promise((resolve) => {
 /** Charts (by name) that render too slowly on this device to be tweened frame by frame. */
 const heavyCharts = new Set();
 
+/** Resolves in a new task, so work split by it never adds up to one long task while the reader scrolls. */
+function nextTask() {
+  return globalThis.scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 function whenIdle(callback) {
   if ("requestIdleCallback" in window) requestIdleCallback(callback, { timeout: 500 });
   else setTimeout(callback, 50);
@@ -77,6 +82,7 @@ class LiveChart {
       fetch(this.figure.dataset.spec).then((response) => response.json()),
       this.img.decode().catch(() => {}),
     ]);
+    await nextTask();  // not in the task that evaluated Vega, nor in another chart's
     const live = document.createElement("div");
     live.className = "chart-live";
     live.setAttribute("role", "img");
@@ -96,6 +102,7 @@ class LiveChart {
       : null;
     this.view = view.initialize(live);
     this.setAll(this.state);
+    await nextTask();  // the first run is the biggest piece (a map: some 40 ms)
     await this.fit();
     live.hidden = false;
     this.img.hidden = true;
@@ -131,7 +138,9 @@ class LiveChart {
     await this.view.width(plotWidth).height(plotHeight).runAsync();
     if (!shrink) return;
     const [fixedWidth, fixedHeight] = plotSize(this.room(this.view));  // axis labels may have changed: correct once
-    if (fixedWidth !== plotWidth || fixedHeight !== plotHeight) await this.view.width(fixedWidth).height(fixedHeight).runAsync();
+    if (fixedWidth === plotWidth && fixedHeight === plotHeight) return;
+    await nextTask();
+    await this.view.width(fixedWidth).height(fixedHeight).runAsync();
   }
 
   setAll(state) {
