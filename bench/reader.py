@@ -77,11 +77,11 @@ def scroll_once(url: str, viewport: dict) -> dict:
         page.wait_for_timeout(1000)
         slow = page.evaluate("__slow")
         browser.close()
-    during = lambda entries: [e for e in entries if e["start"] >= slow["scrollFrom"]]  # noqa: E731
+    scrolled = slow["scrollFrom"]
     return {
-        "load": [e["duration"] for e in slow["tasks"] if e["start"] < slow["scrollFrom"]],
-        "scroll": [e["duration"] for e in during(slow["tasks"])],
-        "frames": during(slow["frames"]),
+        "load": [e["duration"] for e in slow["tasks"] if e["start"] < scrolled],
+        "scroll": [e["duration"] for e in slow["tasks"] if e["start"] >= scrolled],
+        "frames": [e for e in slow["frames"] if e["start"] >= scrolled],
     }
 
 
