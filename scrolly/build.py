@@ -62,8 +62,8 @@ def build_site(root: Path, out: Path | None = None, write: bool = True, progress
     problems += check_values(chapters, charts)
     if problems:
         raise ProjectError(problems)
-    user_folder = user_cache() if write else None
-    files = render_site(config, chapters, charts, vega_runtime(), user_folder and user_folder / "templates")
+    user_folder = user_cache() if write else None  # None: no home folder, or a check, which writes nothing
+    files = render_site(config, chapters, charts, vega_runtime(), user_folder / "templates" if user_folder else None)
     if write:
         progress("files", 0, len(files))
         write_site(files, out)

@@ -563,10 +563,15 @@ def _cache_key(path: Path, inputs: list[str] | None) -> str:
 
 @functools.cache
 def _tools() -> bytes:
-    """What every cached result depends on besides its own input: this module and the tools' versions."""
+    """What every cached chart depends on besides its own input: this module and the tools' versions."""
+    return Path(__file__).read_bytes() + "".join(f"\0{package}={_version(package)}" for package in ("altair", "vl-convert-python")).encode()
+
+
+@functools.cache
+def _version(package: str) -> str:
     from importlib.metadata import version
 
-    return Path(__file__).read_bytes() + "".join(f"\0{package}={version(package)}" for package in ("altair", "vl-convert-python")).encode()
+    return version(package)
 
 
 def _recorded_inputs(cache: Path | None, name: str) -> list[str] | None:
@@ -594,7 +599,8 @@ def _cache_read(cache: Path | None, name: str, key: str) -> Chart | None:
         record["params"] = {n: Param(**p) for n, p in record["params"].items()}
         record["inputs"] = tuple(record["inputs"])
         chart = Chart(**record | {"from_cache": True})
-        _recent.clear() if len(_recent) > 64 else None
+        if len(_recent) > 64:
+            _recent.clear()
         _recent[(name, key)] = chart
     return chart
 
@@ -664,7 +670,7 @@ def start_vega_runtime(cache: Path | None, write_cache: bool = True, jobs: int |
     import vl_convert as vlc
 
     snippet = VEGA_SNIPPET.format(version=vlc.get_vega_version())
-    key = hashlib.sha256(_tools() + snippet.encode()).hexdigest()[:32]
+    key = hashlib.sha256(f"vl-convert-python={_version('vl-convert-python')}\0{snippet}".encode()).hexdigest()[:32]
     name = f"vega-{key}.js"
     folders = [folder for folder in (user_cache(), cache) if folder]
     for folder in folders:

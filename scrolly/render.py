@@ -6,12 +6,11 @@ project overrides only what it wants to change.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import traceback
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
 
@@ -89,7 +88,7 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
     return dict(sorted(files.items()))
 
 
-@functools.lru_cache(maxsize=8)
+@lru_cache(maxsize=8)
 def _environment(project_templates: Path, compiled: Path | None) -> jinja2.Environment:
     """One environment per templates folder, kept between builds: Jinja then compiles each
     template once and recompiles only those whose file changed (it checks on every use)."""
@@ -103,9 +102,11 @@ def _environment(project_templates: Path, compiled: Path | None) -> jinja2.Envir
 
 def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
     """Jinja's own cache of compiled templates (checked against each template's source), or None if the folder cannot be made."""
+    if folder is None:
+        return None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-    except (AttributeError, OSError):  # no folder, or one that cannot be written: compile every time
+    except OSError:  # a folder that cannot be written: compile every time
         return None
     return jinja2.FileSystemBytecodeCache(str(folder))
 
