@@ -5,6 +5,10 @@
 Budgets: scrolly's runtime (the script that carries data-vega) at most 15 KB gzip; all
 JavaScript together at most 320 KB gzip; no script blocks the first paint (every script
 tag is a module, or async/defer). Exits 1 when a budget is exceeded.
+
+This is the one page-weight measure: bench/run.py reports `site_weight` and
+`first_paint` from here. "First paint" is what the page names before any script runs:
+the HTML, its stylesheets, its scripts and the first chart picture.
 """
 
 from __future__ import annotations
@@ -16,10 +20,38 @@ from pathlib import Path
 
 RUNTIME_BUDGET = 15 * 1024
 ALL_JS_BUDGET = 320 * 1024
+GZIP_LEVEL = 6  # what web servers commonly use
+KINDS = {".html": "HTML", ".css": "CSS", ".js": "JS", ".svg": "images", ".png": "images",
+         ".jpg": "images", ".webp": "images", ".woff2": "fonts", ".woff": "fonts", ".ttf": "fonts",
+         ".otf": "fonts", ".json": "data (JSON, CSV)", ".csv": "data (JSON, CSV)"}
+
+
+def gz(data: bytes) -> int:
+    return len(gzip.compress(data, GZIP_LEVEL, mtime=0))
 
 
 def gzipped(path: Path) -> int:
-    return len(gzip.compress(path.read_bytes(), compresslevel=6))
+    return gz(path.read_bytes())
+
+
+def site_weight(dist: Path) -> dict[str, list[int]]:
+    """Every file of the built site by kind: [files, raw bytes, gzip bytes]."""
+    kinds: dict[str, list[int]] = {kind: [0, 0, 0] for kind in ("HTML", "CSS", "JS", "images", "fonts")}
+    for path in sorted(p for p in dist.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        data = path.read_bytes()
+        totals = kinds.setdefault(KINDS.get(path.suffix, "other"), [0, 0, 0])
+        totals[0] += 1
+        totals[1] += len(data)
+        totals[2] += gz(data)
+    return kinds
+
+
+def first_paint(dist: Path) -> list[tuple[str, int]]:
+    """(file, gzip bytes) of what the page names before any script runs."""
+    groups = measure(dist)
+    names = [*groups["html"], *groups["css"], *groups["all page scripts (modules)"]]
+    names += groups["static chart images"][:1]
+    return [(name, packed) for name, _, packed in names]
 
 
 def measure(dist: Path) -> dict[str, list[tuple[str, int, int]]]:
@@ -58,6 +90,8 @@ def main(argv: list[str]) -> int:
     for role, files in groups.items():
         raw, packed = sum(f[1] for f in files), sum(f[2] for f in files)
         print(f"{role:28} {len(files):3} files {raw / 1024:9.1f} KB raw {packed / 1024:8.1f} KB gzip")
+    painted = sum(size for _, size in first_paint(dist))
+    print(f"{'before first paint':28}           {painted / 1024:26.1f} KB gzip")
     runtime = sum(f[2] for f in groups["scrolly runtime"])
     all_js = sum(f[2] for f in groups["all page scripts (modules)"] + groups["js loaded later (Vega)"])
     blocking = len(groups["blocking scripts"])

@@ -1,20 +1,33 @@
-"""The pipeline: load config → read chapters → compile charts → render → write."""
+"""The pipeline: load config → read chapters → compile charts → render → write.
+
+A `Build` is one session of it: the CLI makes one per command, the dev server keeps
+one across rebuilds. It owns everything that outlives a single run (the worker
+processes, the chart cache and its memory, the Jinja environment) and the settings.
+"""
 
 from __future__ import annotations
 
 import time
-from functools import partial
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
-from .charts import Chart, chart_paths, start_charts, start_vega_runtime, user_cache
+from .charts import Chart, ChartCache, ChartWorker, PendingCharts, chart_paths, start_vega_runtime
 from .config import Config, load_config
-from .content import Chapter, Figure, Scrolly, read_chapters
+from .content import Chapter, chart_uses, read_chapters
 from .problems import Problem, ProjectError, did_you_mean
-from .render import render_site
-from .write import check_output, write_site
+from .render import Templates, render_site
+from .settings import Settings, load_settings
+from .write import check_output, digests, write_site
+
+if TYPE_CHECKING:
+    from .workers import Workers
 
 CACHE = ".scrolly-cache"
+Mode = Literal["build", "check", "preview"]
+# build: the published site; check: validate, write nothing; preview: the dev server's
+# build, without what only a published site needs (2x PNGs, pictures of step states)
 
 
 @dataclass(frozen=True)
@@ -24,94 +37,157 @@ class BuildResult:
     files: int
     seconds: float
     compiled: tuple[str, ...] = ()  # charts compiled afresh (the others came from the cache)
+    digests: dict | None = None  # output path -> digest of its content (see write.digests)
 
 
-def build_site(root: Path, out: Path | None = None, write: bool = True, progress=None, preview: bool = False) -> BuildResult:
-    """Build the project at `root` into `out` (default root/dist); with write=False only check it.
+class Build:
+    """A build session for the project at `root`; use it as a context manager, or close()."""
 
-    A preview (the dev server's build) leaves out what only a published site needs and
-    costs most of a chart's time: its 2x PNG and the pictures of step states.
+    def __init__(self, root: Path, mode: Mode = "build", settings: Settings | None = None):
+        self.root = root
+        self.mode = mode
+        self.settings = settings or load_settings()
+        writes = mode != "check"
+        self.cache = ChartCache(root / CACHE, write=writes)
+        user_cache = self.settings.user_cache if writes else None  # a check writes nothing
+        self.templates = Templates(root / "templates", user_cache / "templates" if user_cache else None)
+        self.runtime_folders = [folder for folder in (self.settings.user_cache, root / CACHE) if folder]
+        self._workers: Workers | None = None
 
-    `progress(stage, done, total)` hears about slow stages: "charts" as each is compiled,
-    "files" once before writing.
+    def workers(self) -> Workers:
+        """The worker processes, started when a chart first needs one.
+
+        Imported here: a build whose charts are all cached starts no worker.
+        """
+        from .workers import Workers
+
+        if self._workers is None or self._workers.stopped:
+            self._workers = Workers(self.settings.jobs, ["scrolly.charts", "altair", "vl_convert"],
+                                    retire_above=self.settings.worker_memory, setup=ChartWorker)
+        return self._workers
+
+    def close(self) -> None:
+        if self._workers is not None:
+            self._workers.stop()
+
+    def __enter__(self) -> Build:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def run(self, out: Path | None = None, progress=None, trace=None) -> BuildResult:
+        """Build into `out` (default root/dist; a check writes nothing); raise ProjectError.
+
+        `progress(stage, done, total)` hears about slow stages: "charts" as each is
+        compiled, "files" once before writing. `trace(stage, started, ended)` hears of
+        every stage, with perf_counter times.
+        """
+        started = time.perf_counter()
+        out = out if out is not None else self.root / "dist"
+        writes = self.mode != "check"
+        progress = progress or (lambda stage, done, total: None)
+        step = partial(_stage, trace)
+        problems: list[Problem] = []
+        if writes:
+            _gather(problems, step, "check the output folder", check_output, self.root, out)
+        config = _gather(problems, step, "read the config (site.toml)", load_config, self.root)
+        config = config or Config(root=self.root, title="")
+        paths = chart_paths(self.root)
+        # Workers compile the charts and bundle the Vega runtime while this process reads
+        # the chapters; the states to draw are known once they are read.
+        pending = step("start the charts (read the cache, send the rest to workers)",
+                       PendingCharts, paths, self.cache, self.workers, self.mode == "preview",
+                       self.settings.chart_time_limit)
+        vega_runtime = step("start the Vega runtime (from the user cache, else bundled)",
+                            start_vega_runtime, self.runtime_folders, writes, self.workers)
+        chapters = _gather(problems, step, "read chapters (markdown-it)", read_chapters, config) or []
+        _gather(problems, step, "check chart names", check_chart_names, chapters, paths)
+        charts = _gather(problems, step, "wait for the charts, draw their first states",
+                         pending.finish, requested_states(chapters), partial(progress, "charts"))
+        _gather(problems, step, "check step values", check_values, chapters, charts or {})
+        if problems:
+            raise ProjectError(problems)
+        runtime = step("wait for the Vega runtime", vega_runtime)
+        files = step("render pages (Jinja2)", render_site, config, chapters, charts, runtime,
+                     self.templates)
+        if writes:
+            progress("files", 0, len(files))
+            step("write files", write_site, files, out)
+        compiled = tuple(name for name, chart in charts.items() if not chart.from_cache)
+        seconds = time.perf_counter() - started
+        return BuildResult(len(chapters), len(charts), len(files), seconds, compiled, digests(files))
+
+
+def build_site(root: Path, out: Path | None = None, write: bool = True, progress=None,
+               preview: bool = False) -> BuildResult:
+    """Build the project at `root` once, with the environment's settings (see Build.run).
+
+    With write=False only check it; a preview is the dev server's build.
     """
-    progress = progress or (lambda stage, done, total: None)
+    mode = "check" if not write else "preview" if preview else "build"
+    with Build(root, mode, load_settings()) as build:
+        return build.run(out, progress)
+
+
+def _stage(trace, label: str, function, *args):
     started = time.perf_counter()
-    out = out if out is not None else root / "dist"
-    problems: list[Problem] = []
+    try:
+        return function(*args)
+    finally:
+        if trace:
+            trace(label, started, time.perf_counter())
 
-    def gather(stage, *args, fallback=None):
-        try:
-            return stage(*args)
-        except ProjectError as err:
-            problems.extend(err.problems)
-            return fallback
 
-    if write:
-        gather(check_output, root, out)
-    config = gather(load_config, root) or Config(root=root, title="")
-    paths = chart_paths(root)
-    cache = root / CACHE
-    # Worker processes compile the charts and bundle the Vega runtime while this
-    # process reads the chapters; the states to draw are known once they are read.
-    pending = start_charts(paths, cache, write, preview=preview)
-    vega_runtime = start_vega_runtime(cache, write)
-    chapters = gather(read_chapters, config, fallback=[])
-    problems += check_chart_names(chapters, paths)
-    charts = gather(pending.finish, requested_states(chapters), partial(progress, "charts"), fallback={})
-    problems += check_values(chapters, charts)
-    if problems:
-        raise ProjectError(problems)
-    user_folder = user_cache() if write else None  # None: no home folder, or a check, which writes nothing
-    files = render_site(config, chapters, charts, vega_runtime(), user_folder / "templates" if user_folder else None)
-    if write:
-        progress("files", 0, len(files))
-        write_site(files, out)
-    compiled = tuple(name for name, chart in charts.items() if not chart.from_cache)
-    return BuildResult(len(chapters), len(charts), len(files), time.perf_counter() - started, compiled)
+def _gather(problems: list[Problem], step, label: str, function, *args):
+    """Run one stage; its problems join the others (the run reports them all at the end)."""
+    try:
+        return step(label, function, *args)
+    except ProjectError as err:
+        problems.extend(err.problems)
+        return None
 
 
 def requested_states(chapters: list[Chapter]) -> dict[str, list[dict]]:
     """The states each chart is shown in before any JavaScript runs."""
     states: dict[str, list[dict]] = {}
-    for chapter in chapters:
-        for block in chapter.blocks:
-            if isinstance(block, Scrolly) and block.steps:
-                states.setdefault(block.chart, []).append(block.steps[0].values)
-            elif isinstance(block, Figure):
-                states.setdefault(block.chart, []).append(block.values)
+    for use in chart_uses(chapters):
+        if use.first is not None:
+            states.setdefault(use.chart, []).append(use.first)
     return states
 
 
-def check_chart_names(chapters: list[Chapter], paths: dict[str, Path]) -> list[Problem]:
-    problems = []
-    for chapter in chapters:
-        for block in chapter.blocks:
-            if isinstance(block, (Scrolly, Figure)) and block.chart not in paths:
-                known = ", ".join(paths) or "none yet"
-                problems.append(Problem(chapter.path, block.line, f"unknown chart '{block.chart}'{did_you_mean(block.chart, paths)}: there is no charts/{block.chart}.py (charts: {known})"))
-    return problems
+def check_chart_names(chapters: list[Chapter], paths: dict[str, Path]) -> None:
+    """Every section and figure must name a chart module of the project."""
+    known = ", ".join(paths) or "none yet"
+    problems = [
+        Problem(use.path, use.line, f"unknown chart '{use.chart}'{did_you_mean(use.chart, paths)}: "
+                f"there is no charts/{use.chart}.py (charts: {known})")
+        for use in chart_uses(chapters) if use.chart not in paths
+    ]
+    if problems:
+        raise ProjectError(problems)
 
 
-def check_values(chapters: list[Chapter], charts: dict[str, Chart]) -> list[Problem]:
+def check_values(chapters: list[Chapter], charts: dict[str, Chart]) -> None:
     """Every value a step or figure sets must name a param of its chart, of the right kind."""
     problems = []
-    for chapter in chapters:
-        for block in chapter.blocks:
-            chart = charts.get(getattr(block, "chart", None))
-            if chart is None:
-                continue
-            settings = [(step.values, step.line) for step in block.steps] if isinstance(block, Scrolly) else [(block.values, block.line)]
-            for values, line in settings:
-                for name, value in values.items():
-                    param = chart.params.get(name)
-                    if param is None:
-                        declared = ", ".join(chart.params) or "none"
-                        message = f"chart '{chart.name}' has no param '{name}'{did_you_mean(name, chart.params)} (its params: {declared})"
-                    else:
-                        message = param.problem_with(value)
-                        if message:
-                            message = f"{message}, for chart '{chart.name}'"
-                    if message:
-                        problems.append(Problem(chapter.path, line, message))
-    return problems
+    for use in chart_uses(chapters):
+        chart = charts.get(use.chart)
+        for values, line in use.settings if chart else ():
+            for name, value in values.items():
+                message = _value_message(chart, name, value)
+                if message:
+                    problems.append(Problem(use.path, line, message))
+    if problems:
+        raise ProjectError(problems)
+
+
+def _value_message(chart: Chart, name: str, value: object) -> str | None:
+    param = chart.params.get(name)
+    if param is None:
+        declared = ", ".join(chart.params) or "none"
+        return (f"chart '{chart.name}' has no param '{name}'{did_you_mean(name, chart.params)} "
+                f"(its params: {declared})")
+    message = param.problem_with(value)
+    return f"{message}, for chart '{chart.name}'" if message else None

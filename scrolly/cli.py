@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 import traceback
 from pathlib import Path
 
 from .problems import ProjectError
+from .settings import Settings, SettingsError, load_settings
 
 COMMANDS = ("build", "check", "serve")
-SETTINGS = {  # environment variables read by the build, and the unit of their number
-    "SCROLLY_CHART_TIME_LIMIT": "seconds",
-    "SCROLLY_WORKER_MEMORY_MB": "megabytes",
-}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -44,17 +40,17 @@ def main(argv: list[str] | None = None) -> int:
     if not any(arg in COMMANDS for arg in argv) and not any(arg in ("-h", "--help") for arg in argv[:1]):
         argv.insert(0, "build")
     args = parser().parse_args(argv)
-    problems = setting_problems(os.environ)
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    if problems:
+    try:
+        settings = load_settings()
+    except SettingsError as err:
+        print(err, file=sys.stderr)
         return 2
     try:
         if args.command == "serve":
             from .serve import serve
 
-            return serve(args.site, args.out, args.host, args.port, args.open, args.verbose)
-        return run_build(args)
+            return serve(args.site, args.out, args.host, args.port, args.open, args.verbose, settings)
+        return run_build(args, settings)
     except KeyboardInterrupt:
         print("interrupted; the output folder was not changed", file=sys.stderr)
         return 130
@@ -65,29 +61,15 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def setting_problems(environment) -> list[str]:
-    problems = []
-    for name, unit in SETTINGS.items():
-        text = environment.get(name)
-        if text is None:
-            continue
-        try:
-            good = float(text) > 0
-        except ValueError:
-            good = False
-        if not good:
-            problems.append(f"{name}={text}: expected a number of {unit} above 0")
-    return problems
-
-
-def run_build(args: argparse.Namespace) -> int:
-    from .build import build_site
+def run_build(args: argparse.Namespace, settings: Settings) -> int:
+    from .build import Build
 
     write = args.command == "build"
     out = getattr(args, "out", None) or args.site / "dist"
     progress = Progress(sys.stderr)
     try:
-        result = build_site(args.site, out, write=write, progress=progress)
+        with Build(args.site, args.command, settings) as build:
+            result = build.run(out, progress)
     except ProjectError as err:
         progress.clear()
         report(err, args.verbose)

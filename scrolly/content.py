@@ -331,3 +331,27 @@ def _values(text: str, path: Path, line: int, problems: list[Problem]) -> dict |
     except ValueError as err:
         problems.append(Problem(path, line, str(err)))
         return None
+
+
+@dataclass(frozen=True)
+class ChartUse:
+    """One place a chapter shows a chart: a scrolly section or a figure."""
+
+    path: Path  # the chapter
+    line: int
+    chart: str
+    settings: tuple[tuple[dict, int], ...]  # what each step (or the figure) sets, and its line
+    first: dict | None  # the values it is first shown with; None for a section without steps
+
+
+def chart_uses(chapters: list[Chapter]):
+    """Every scrolly section and figure of the chapters, in reading order."""
+    for chapter in chapters:
+        for block in chapter.blocks:
+            if isinstance(block, Scrolly):
+                settings = tuple((step.values, step.line) for step in block.steps)
+                first = block.steps[0].values if block.steps else None
+                yield ChartUse(chapter.path, block.line, block.chart, settings, first)
+            elif isinstance(block, Figure):
+                settings = ((block.values, block.line),)
+                yield ChartUse(chapter.path, block.line, block.chart, settings, block.values)

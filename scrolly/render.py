@@ -1,7 +1,8 @@
 """Stage 4: render the story page and every output file, in memory.
 
 Templates come from the project's `templates/` folder first, then scrolly's own, so a
-project overrides only what it wants to change.
+project overrides only what it wants to change. Rendering is pure: which pictures and
+files the site has is decided before any template runs, and templates only read values.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import hashlib
 import json
 import traceback
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import partial
 from importlib import resources
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import jinja2
 from .charts import Chart, state_key
 from .config import Config
 from .csp import with_policy
-from .content import Chapter, Figure, Scrolly, markdown
+from .content import Chapter, Figure, Scrolly, chart_uses, markdown
 from .embed import downloads, embed_files, embed_snippet, lead_chart, social_meta
 from .problems import Problem, ProjectError
 
@@ -35,40 +36,50 @@ class ChartView:
     picture_url: str
 
 
-def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart], vega_js: bytes, compiled_templates: Path | None = None) -> dict[str, bytes]:
-    """Every file of the site, by its path inside the output folder.
+class Templates:
+    """The project's templates, then scrolly's own, in one Jinja environment kept by a Build.
 
-    Jinja keeps the templates it compiles in `compiled_templates`, if given, so that
-    a fresh process need not compile them again (a third of a quick rebuild).
+    Jinja compiles each template once and recompiles only those whose file changed (it
+    checks on every use); with `compiled`, it also keeps them on disk, so a fresh process
+    need not compile them again (a third of a quick rebuild).
     """
+
+    def __init__(self, project_templates: Path, compiled: Path | None = None):
+        loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(project_templates),
+                                      jinja2.PackageLoader("scrolly", "templates")])
+        self.env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                                      trim_blocks=True, lstrip_blocks=True,
+                                      bytecode_cache=_bytecode_cache(compiled))
+        self.env.tests["scrolly"] = lambda block: isinstance(block, Scrolly)
+        self.env.tests["figure"] = lambda block: isinstance(block, Figure)
+        self.env.filters["state_json"] = lambda state: json.dumps(state, ensure_ascii=False,
+                                                                  sort_keys=True)
+
+    def render(self, name: str, context: dict) -> str:
+        """The template rendered, under the page's Content-Security-Policy; raise ProjectError."""
+        return _render(self.env, name, context)
+
+
+def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart], vega_js: bytes,
+                templates: Templates) -> dict[str, bytes]:
+    """Every file of the site, by its path inside the output folder."""
     files: dict[str, bytes] = {}
     assets = {}
     for name in PACKAGE_ASSETS:
-        assets[name] = _add_hashed(files, f"assets/{name}", resources.files("scrolly.assets").joinpath(name).read_bytes())
+        data = resources.files("scrolly.assets").joinpath(name).read_bytes()
+        assets[name] = _add_hashed(files, f"assets/{name}", data)
     assets["vega.js"] = _add_hashed(files, "assets/vega.js", vega_js)
-
     for chart in charts.values():
-        files[f"charts/{chart.name}.vl.json"] = _json(chart.vega_lite)
-        files[f"charts/{chart.name}.vg.json"] = _json(chart.vega)
-        if chart.png:  # a preview has none
-            files[f"charts/{chart.name}.png"] = chart.png
-        files[f"charts/{chart.name}.svg"] = chart.svg.encode()
+        files |= chart_files(chart)
+    pictures = picture_urls(charts, chart_uses(chapters), files)
 
     def view(name: str, values: dict) -> ChartView:
-        """The chart in the state `values` sets, from its defaults; its picture is written when a page uses it."""
+        """The chart in the state `values` sets, from its defaults, and its first picture."""
         chart = charts[name]
         state = {param.name: param.default for param in chart.params.values()} | values
-        picture = chart.pictures.get(state_key(values))
-        if picture is None:  # a preview draws only the default state; the live chart shows the rest
-            values, picture = {}, chart.pictures[state_key({})]
-        if not values:
-            url = f"charts/{chart.name}.{chart.picture_type}"
-            files[url] = picture
-        else:
-            url = _add_hashed(files, f"charts/{chart.name}.{chart.picture_type}", picture)
+        url = pictures.get((name, state_key(values)), default_picture(chart))
         return ChartView(chart=chart, state=state, picture_url=url)
 
-    env = _environment(config.root / "templates", compiled_templates)
     inline = markdown(html=False)  # site.toml text: its Markdown, never raw HTML
     context = dict(
         site=config,
@@ -83,25 +94,47 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
         downloads=downloads,
         social=social_meta(config, config.title, config.dek, "", lead_chart(chapters, charts)),
     )
-    files["index.html"] = _render(env, "story.html", context).encode()
-    files |= embed_files(config, charts, assets, partial(_render, env))
+    files["index.html"] = templates.render("story.html", context).encode()
+    files |= embed_files(config, charts, assets, templates.render)
     return dict(sorted(files.items()))
 
 
-@lru_cache(maxsize=8)
-def _environment(project_templates: Path, compiled: Path | None) -> jinja2.Environment:
-    """One environment per templates folder, kept between builds: Jinja then compiles each
-    template once and recompiles only those whose file changed (it checks on every use)."""
-    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(project_templates), jinja2.PackageLoader("scrolly", "templates")])
-    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, bytecode_cache=_bytecode_cache(compiled))
-    env.tests["scrolly"] = lambda block: isinstance(block, Scrolly)
-    env.tests["figure"] = lambda block: isinstance(block, Figure)
-    env.filters["state_json"] = lambda state: json.dumps(state, ensure_ascii=False, sort_keys=True)
-    return env
+def chart_files(chart: Chart) -> dict[str, bytes]:
+    """The chart's specs and images at their fixed addresses (embeds and downloads use them)."""
+    files = {
+        f"charts/{chart.name}.vl.json": _json(chart.vega_lite),
+        f"charts/{chart.name}.vg.json": _json(chart.vega),
+        f"charts/{chart.name}.svg": chart.svg.encode(),
+    }
+    if chart.png:  # a preview has none
+        files[f"charts/{chart.name}.png"] = chart.png
+    return files
+
+
+def default_picture(chart: Chart) -> str:
+    """The default state's picture: the chart's own SVG, or its PNG when the SVG is too big."""
+    return f"charts/{chart.name}.{chart.picture_type}"
+
+
+def picture_urls(charts: dict[str, Chart], uses, files: dict[str, bytes]) -> dict[tuple[str, str], str]:
+    """The address of the first picture of each state the chapters show, added to `files`.
+
+    A state without a picture of its own (a preview draws only the default state; the
+    live chart shows the rest) is shown with the default one.
+    """
+    urls = {}
+    for use in uses:
+        chart = charts[use.chart]
+        key = state_key(use.first or {})
+        picture = chart.pictures.get(key)
+        if use.first and picture is not None:
+            urls[(use.chart, key)] = _add_hashed(files, default_picture(chart), picture)
+    return urls
 
 
 def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
-    """Jinja's own cache of compiled templates (checked against each template's source), or None if the folder cannot be made."""
+    """Jinja's cache of compiled templates (checked against each template's source), or None
+    if the folder cannot be made."""
     if folder is None:
         return None
     try:

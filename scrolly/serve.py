@@ -1,7 +1,7 @@
 """`python build.py serve`: build, serve the preview, rebuild on every save, reload the browser.
 
-The dev server holds no build logic: it calls `build_site`, whose chart cache decides what
-is redone. The preview goes into its own folder (a temporary one by default), never into
+The dev server holds no build logic: it keeps one `Build` session in preview mode and runs
+it on every save; the session's chart cache decides what is redone. The preview goes into its own folder (a temporary one by default), never into
 dist/, and the live-reload script is added to HTML responses as they are served, so the
 built files never contain it.
 
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import hashlib
 import ipaddress
 import json
 import mimetypes
@@ -37,8 +36,9 @@ from urllib.parse import unquote
 
 from tornado import httpserver, netutil, web, websocket
 
-from .build import build_site
+from .build import Build
 from .problems import ProjectError
+from .settings import Settings
 
 POLL = 0.02  # seconds between two looks at the project's files
 QUIET = 0.05  # a burst of saves (save-all, a branch switch) must pause this long: one rebuild, not one per file (mkdocs #2061)
@@ -46,7 +46,6 @@ WATCHED = ("site.toml", "content", "charts", "templates")
 PACKAGE = Path(__file__).resolve().parent
 PACKAGE_WATCHED = (PACKAGE / "templates", PACKAGE / "assets")  # scrolly's own templates and styles
 SCRATCH = re.compile(r"^(\..*|#.*|.*~|.*\.sw[a-p]|4913|__pycache__)$")  # editors' and Python's temporary files
-STYLESHEET_LINK = re.compile(rb"<link\b[^>]*\brel=\"stylesheet\"[^>]*>")
 DEV_SCRIPT_URL = "/__scrolly/dev.js"
 WAITING_PAGE = """<!doctype html>
 <html lang="en">
@@ -56,7 +55,8 @@ WAITING_PAGE = """<!doctype html>
 """
 
 
-def serve(site: Path, out: Path | None, host: str, port: int, open_browser: bool, verbose: bool) -> int:
+def serve(site: Path, out: Path | None, host: str, port: int, open_browser: bool, verbose: bool,
+          settings: Settings) -> int:
     """Serve the project at `site` until Ctrl+C; returns the exit code."""
     if not 0 <= port <= 65535:
         print(f"--port must be between 0 and 65535, got {port}", file=sys.stderr)
@@ -71,11 +71,11 @@ def serve(site: Path, out: Path | None, host: str, port: int, open_browser: bool
         print(f"warning: listening on {host}: other machines on your network can open this preview", file=sys.stderr)
 
     temporary = Path(tempfile.mkdtemp(prefix="scrolly-preview-")) if out is None else None
-    preview = Preview(site, out or temporary / "site", verbose)
+    preview = Preview(Build(site, "preview", settings), out or temporary / "site", verbose)
     previous_sigterm = signal.signal(signal.SIGTERM, stop)
     try:
         files, started = snapshot(site), time.perf_counter()
-        print(preview.finish(attempt_build(site, preview.out), "first build", started), flush=True)
+        print(preview.finish(preview.attempt(), "first build", started), flush=True)
         url = f"http://{url_host(host)}:{port}/"
         print(f"Serving {site.resolve()} at {url} (preview built in {preview.out}; press Ctrl+C to stop)", flush=True)
         if open_browser:
@@ -85,6 +85,7 @@ def serve(site: Path, out: Path | None, host: str, port: int, open_browser: bool
         print("stopped", flush=True)
     finally:
         signal.signal(signal.SIGTERM, previous_sigterm)
+        preview.builder.close()
         for sock in sockets:
             sock.close()
         if temporary:
@@ -122,8 +123,9 @@ def url_host(host: str) -> str:
 class Preview:
     """The last good build, the problems of the last save, and the browsers to tell."""
 
-    def __init__(self, site: Path, out: Path, verbose: bool):
-        self.site = site
+    def __init__(self, builder: Build, out: Path, verbose: bool):
+        self.builder = builder
+        self.site = builder.root
         self.out = out
         self.verbose = verbose
         self.session = secrets.token_hex(4)  # a restarted server's builds never look like this one's
@@ -154,8 +156,15 @@ class Preview:
                 self.browsers.discard(browser)
         return "\n".join([f"{what}: {summary}", *details])
 
+    def attempt(self):
+        """Build once; returns the BuildResult, or the exception a broken project (or a bug) raised."""
+        try:
+            return self.builder.run(self.out)
+        except Exception as err:
+            return err
+
     def succeeded(self, result, started: float) -> tuple[str, bool]:
-        files = output_digests(self.out)
+        files = result.digests
         changed = {path for path in files.keys() | self.files.keys() if files.get(path) != self.files.get(path)}
         styles_only = bool(changed) and all(path.endswith(".css") for path in changed)
         if not self.files:
@@ -180,27 +189,6 @@ class Preview:
         count = len(self.problems)
         shown = "the browser shows them over the last good page" if self.count else "the browser shows them"
         return f"{count} problem{'s' if count != 1 else ''}, {milliseconds(started)} ms; {shown}", self.problems + (tracebacks if self.verbose else [])
-
-
-def attempt_build(site: Path, out: Path):
-    """Build once; returns the BuildResult, or the exception a broken project (or a bug) raised."""
-    try:
-        return build_site(site, out, preview=True)
-    except Exception as err:
-        return err
-
-
-def output_digests(out: Path) -> dict[str, str]:
-    """A hash of every output file; HTML is hashed without its stylesheet links, so a
-    change of styles alone (whose hashed file names change the links) is seen as one."""
-    digests = {}
-    for path in out.rglob("*"):
-        if path.is_file():
-            data = path.read_bytes()
-            if path.suffix == ".html":
-                data = STYLESHEET_LINK.sub(b"", data)
-            digests[path.relative_to(out).as_posix()] = hashlib.sha256(data).hexdigest()
-    return digests
 
 
 def milliseconds(started: float) -> int:
@@ -235,7 +223,7 @@ async def watch(preview: Preview, seen: dict) -> None:
             last_change = time.perf_counter()
         elif pending and time.perf_counter() - last_change >= QUIET:
             started = time.perf_counter()
-            outcome = await in_thread(attempt_build, preview.site, preview.out)
+            outcome = await in_thread(preview.attempt)
             print(preview.finish(outcome, describe_changes(pending, preview.site), started), flush=True)
             pending = set()
 

@@ -14,7 +14,6 @@ sending its result, and a fresh one takes the next task.
 
 from __future__ import annotations
 
-import atexit
 import multiprocessing
 import resource
 import signal
@@ -65,9 +64,11 @@ class _Worker:
 class Workers:
     """Up to `size` worker processes fed by one thread, so that callers never wait for them to start."""
 
-    def __init__(self, size: int, preload: list[str], retire_above: int | None = None):
+    def __init__(self, size: int, preload: list[str], retire_above: int | None = None,
+                 setup=None):
         self.size = size
         self.retire_above = retire_above
+        self.setup = setup
         self.context = multiprocessing.get_context("forkserver")
         self.context.set_forkserver_preload(preload)
         self.queue: list[Task] = []
@@ -146,7 +147,8 @@ class Workers:
 
     def _start(self) -> _Worker:
         ours, theirs = self.context.Pipe()
-        process = self.context.Process(target=_serve, args=(theirs, self.retire_above), daemon=True, name="scrolly-worker")
+        process = self.context.Process(target=_serve, args=(theirs, self.retire_above, self.setup),
+                                       daemon=True, name="scrolly-worker")
         process.start()
         theirs.close()
         worker = _Worker(next(self.numbers), process, ours)
@@ -175,16 +177,22 @@ class Workers:
             worker.task.future.set_exception(error)
 
 
-def _serve(connection: Connection, retire_above: int | None) -> None:
-    """A worker's life: run each task it is sent and send back its result, until the build process goes or the worker has grown too big."""
+def _serve(connection: Connection, retire_above: int | None, setup) -> None:
+    """A worker's life: run each task it is sent and send back its result, until the build
+    process goes or the worker has grown too big.
+
+    With `setup`, its result is what the worker keeps between tasks: every task gets it
+    as its first argument.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the build process
+    kept = (setup(),) if setup else ()
     while True:
         try:
             function, args = connection.recv()
         except (EOFError, OSError):
             return
         try:
-            ok, value = True, function(*args)
+            ok, value = True, function(*kept, *args)
         except BaseException:
             ok, value = False, traceback.format_exc()
         retiring = retire_above is not None and _peak_memory() > retire_above
@@ -197,15 +205,3 @@ def _peak_memory() -> int:
     """The most memory this process has held at once, in bytes."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak if sys.platform == "darwin" else peak * 1024
-
-
-_workers: Workers | None = None
-
-
-def workers(size: int, preload: list[str], retire_above: int | None = None) -> Workers:
-    """The process's workers, kept between builds (the dev server rebuilds often)."""
-    global _workers
-    if _workers is None or _workers.stopped:
-        _workers = Workers(size, preload, retire_above)
-        atexit.register(_workers.stop)
-    return _workers

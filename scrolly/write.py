@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -17,6 +19,7 @@ from .problems import Problem, ProjectError
 
 MARKER = ".scrolly-output"
 MARKER_TEXT = b"This folder is written by scrolly: every build replaces all of it.\n"
+STYLESHEET_LINK = re.compile(rb"<link\b[^>]*\brel=\"stylesheet\"[^>]*>")
 
 
 def check_output(root: Path, out: Path) -> None:
@@ -54,6 +57,19 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
         raise ProjectError([Problem(out, 1, f"cannot write the output folder: {err.strerror or err}")])
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def digests(files: dict[str, bytes]) -> dict[str, str]:
+    """A digest of each file's content, to tell which files a rebuild changed.
+
+    HTML is digested without its stylesheet links: their hashed names change whenever
+    the styles do, and a change of styles alone should show as a change of styles only
+    (the dev server then refreshes them without reloading the page).
+    """
+    return {
+        path: hashlib.sha256(STYLESHEET_LINK.sub(b"", data) if path.endswith(".html") else data).hexdigest()
+        for path, data in files.items()
+    }
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -1,0 +1,74 @@
+"""What a compiled chart is: its specs, params, pictures, and the states steps put it in."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+KINDS = {bool: "boolean", int: "number", float: "number", str: "string", type(None): "null"}
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str  # "string", "number", "boolean", "date", "string or null", "value"
+    default: object
+
+    def problem_with(self, value: object) -> str | None:
+        """Why `value` cannot be given to this param, or None if it can."""
+        kind = KINDS[type(value)]
+        if self.kind == "date":
+            if kind == "string" and DATE.match(value):
+                return None
+            return f"param '{self.name}' takes a date like \"2023-07-11\", got {json.dumps(value)}"
+        if self.kind == "string or null" and kind in ("string", "null"):
+            return None
+        if self.kind in (kind, "value"):
+            return None
+        return f"param '{self.name}' takes a {self.kind}, got {json.dumps(value)} ({kind})"
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str
+    path: Path
+    title: str
+    description: str
+    source: str
+    params: dict
+    vega_lite: dict
+    vega: dict
+    width: int
+    height: int
+    png: bytes
+    table: list | None
+    svg: str  # the default state, for downloads
+    picture_type: str = "svg"  # first-paint pictures: "svg", or "png" when an SVG is too big
+    pictures: dict = field(default_factory=dict)  # state key -> first-paint picture (bytes)
+    inputs: tuple = ()  # the files under charts/ the module read (its data), relative to charts/
+    from_cache: bool = False
+
+    def picture(self, values: dict) -> bytes:
+        return self.pictures[state_key(values)]
+
+    def value_problem(self, name: str, value: object) -> str | None:
+        """Why this chart cannot be set to `name=value`, or None if it can."""
+        param = self.params.get(name)
+        return param.problem_with(value) if param else f"unknown param '{name}'"
+
+    def accepts(self, values: dict) -> bool:
+        return not any(self.value_problem(name, value) for name, value in values.items())
+
+
+def state_key(values: dict) -> str:
+    return json.dumps(values, sort_keys=True, ensure_ascii=False)
+
+
+def chart_paths(root: Path) -> dict[str, Path]:
+    """The project's chart modules by name: charts/*.py, except those starting with '_'."""
+    folder = root / "charts"
+    paths = sorted(folder.glob("*.py")) if folder.is_dir() else []
+    return {path.stem: path for path in paths if not path.name.startswith("_")}

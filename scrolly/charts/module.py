@@ -1,0 +1,139 @@
+"""Running a chart module: import it afresh, call chart() and table(), note what it read.
+
+Anything a module does wrong becomes a ProjectError naming the module and, where the
+traceback allows, the line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import re
+import sys
+import traceback
+from pathlib import Path
+
+from ..problems import Problem, ProjectError
+
+
+class ReadRecorder:
+    """Collects the paths of files opened inside `recording()` blocks.
+
+    Python's audit hooks see every open() but belong to the whole process and can never
+    be removed: a process makes one recorder and keeps it (a worker keeps it between
+    tasks).
+    """
+
+    def __init__(self):
+        self.stack: list[set[Path]] = []
+        sys.addaudithook(self._hear)
+
+    def _hear(self, event: str, args: tuple) -> None:
+        if event == "open" and self.stack and isinstance(args[0], (str, bytes, os.PathLike)):
+            self.stack[-1].add(Path(os.fsdecode(args[0])).resolve())
+
+    @contextlib.contextmanager
+    def recording(self):
+        self.stack.append(set())
+        try:
+            yield self.stack[-1]
+        finally:
+            self.stack.pop()
+
+
+def run_module(name: str, path: Path, check_as_built: bool = False):
+    """Import a chart module afresh and call its chart(); returns (chart, its table function).
+
+    The module's folder is importable while it runs, for helpers shared between charts.
+    """
+    spec = importlib.util.spec_from_file_location(f"scrolly_chart_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    try:
+        code = compile(path.read_bytes(), str(path), "exec")
+    except SyntaxError as err:
+        raise ProjectError([Problem(path, err.lineno or 1, f"syntax error: {err.msg}")])
+    folder = str(path.parent)
+    sys.path.insert(0, folder)
+    try:
+        exec(code, module.__dict__)
+        if not callable(getattr(module, "chart", None)):
+            raise ProjectError([Problem(path, 1, "this chart module defines no chart() function: "
+                                        "define one that returns an Altair chart")])
+        chart = module.chart() if check_as_built else call_quickly(module.chart)
+    except ProjectError:
+        raise
+    except Exception as err:
+        raise ProjectError([exception_problem(path, err)])
+    finally:
+        sys.path.remove(folder)
+        for loaded in [n for n, m in sys.modules.items() if _file_of(m).startswith(folder + os.sep)]:
+            del sys.modules[loaded]
+    import altair as alt
+
+    if not isinstance(chart, alt.TopLevelMixin):
+        got = "nothing (None)" if chart is None else f"a {type(chart).__name__}"
+        raise ProjectError([Problem(path, line_of_def(path), f"chart() returned {got}, not an Altair "
+                                    "chart: end it with 'return alt.Chart(...)…'")])
+    return chart, getattr(module, "table", None)
+
+
+def _file_of(module) -> str:
+    return getattr(module, "__file__", None) or ""
+
+
+def call_quickly(function):
+    """Call a chart module's function with Altair's checks at construction turned off.
+
+    Altair checks every object against the schema as it is made, which for 100,000 data
+    rows takes longer than everything else together; the whole spec is checked once
+    afterwards instead (see spec.valid_spec).
+    """
+    from altair.utils.schemapi import debug_mode
+
+    with debug_mode(False):
+        return function()
+
+
+def read_table(function, path: Path) -> list[dict] | None:
+    """The rows the module's table() returns, if it has one."""
+    if function is None:
+        return None
+    try:
+        rows = function()
+    except Exception as err:
+        raise ProjectError([exception_problem(path, err, "table()")])
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        raise ProjectError([Problem(path, line_of_def(path, "table"),
+                                    "table() must return a list of dicts (one per row)")])
+    return [{str(k): v for k, v in row.items()} for row in rows]
+
+
+def exception_problem(path: Path, err: Exception, where: str = "chart()") -> Problem:
+    """The problem an exception in the module is, at the module's deepest line in its traceback."""
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if Path(f.filename) == path]
+    line = frames[-1].lineno if frames else 1
+    if isinstance(err, FileNotFoundError):
+        missing = _relative(Path(err.filename)) if err.filename else str(err)
+        return Problem(path, line, f"data file not found: {missing}")
+    detail = "".join(traceback.format_exception(err))
+    return Problem(path, line, f"{where} raised {type(err).__name__}: {first_lines(err)}", detail)
+
+
+def line_of_def(path: Path, function: str = "chart") -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").split("\n"), 1):
+        if re.match(rf"\s*def {function}\s*\(", line):
+            return number
+    return 1
+
+
+def first_lines(err: Exception, limit: int = 3) -> str:
+    lines = [line.strip() for line in str(err).strip().splitlines() if line.strip()]
+    return " ".join(lines[:limit]) or type(err).__name__
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

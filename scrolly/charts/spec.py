@@ -1,0 +1,126 @@
+"""The Vega-Lite spec a chart module made: checked against the schema, read for its params."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..problems import Problem, ProjectError
+from .model import DATE, Param
+from .module import first_lines, line_of_def, run_module
+
+VALIDATE_ROWS = 5_000  # rows past which only a sample of the data is schema-checked
+
+
+def valid_spec(chart) -> dict:
+    """The chart's Vega-Lite spec, checked against the schema.
+
+    Checking every data row takes most of a minute for 100,000 rows, so past
+    VALIDATE_ROWS rows the check runs on a copy holding only the first rows.
+    """
+    from altair.vegalite.v6.schema.core import TopLevelSpec
+
+    spec = chart.to_dict(validate=False)
+    TopLevelSpec.validate(spec if row_count(spec) <= VALIDATE_ROWS else first_rows(spec, VALIDATE_ROWS))
+    return spec
+
+
+def invalid_chart_problem(name: str, path: Path, chart, err: Exception) -> Problem:
+    """Explain an invalid spec in Altair's words, at the module's line that made it if possible."""
+    from altair.utils.schemapi import debug_mode
+
+    with debug_mode(True):  # Altair then checks each object as it is made
+        try:
+            run_module(name, path, check_as_built=True)
+        except ProjectError as found:
+            return found.problems[0]
+    try:
+        chart.to_dict()  # Altair's own check of the whole chart words it best
+    except Exception as altair_err:
+        err = altair_err
+    return Problem(path, line_of_def(path), f"the chart is not valid Vega-Lite: {first_lines(err)}")
+
+
+def metadata_problems(path: Path, spec: dict) -> list[Problem]:
+    """A title and a description are required: figures, embeds and screen readers use them."""
+    line = line_of_def(path)
+    problems = []
+    if not spec.get("title"):
+        problems.append(Problem(path, line, "the chart has no title: add .properties(title=\"…\")"))
+    if not spec.get("description"):
+        problems.append(Problem(path, line, "the chart has no description: add "
+                                ".properties(description=\"…\"), the text screen readers read"))
+    return problems
+
+
+def chart_params(spec: dict) -> dict[str, Param]:
+    """The params a step may set (selections excluded), each of the kind its default has."""
+    params = {}
+    for layer in [spec, *spec.get("layer", [])]:
+        for param in layer.get("params", []):
+            if "select" in param:
+                continue
+            value = param.get("value")
+            kinds = {bool: "boolean", int: "number", float: "number", type(None): "string or null"}
+            kind = kinds.get(type(value), "value")
+            if isinstance(value, str):
+                kind = "date" if DATE.match(value) else "string"
+            params[param["name"]] = Param(param["name"], kind, value)
+    return params
+
+
+def row_count(node) -> int:
+    if isinstance(node, dict):
+        own = len(node["values"]) if isinstance(node.get("values"), list) else 0
+        datasets = node.get("datasets")
+        if isinstance(datasets, dict):
+            own += sum(len(rows) for rows in datasets.values() if isinstance(rows, list))
+        return own + sum(row_count(v) for k, v in node.items() if k not in ("values", "datasets"))
+    if isinstance(node, list):
+        return sum(row_count(item) for item in node)
+    return 0
+
+
+def first_rows(node, limit: int):
+    """A copy of the spec whose inline data tables keep only their first `limit` rows."""
+    if isinstance(node, dict):
+        copied = {}
+        for key, value in node.items():
+            if key == "values" and isinstance(value, list):
+                copied[key] = value[:limit]
+            elif key == "datasets" and isinstance(value, dict):
+                copied[key] = {n: r[:limit] if isinstance(r, list) else r for n, r in value.items()}
+            else:
+                copied[key] = first_rows(value, limit)
+        return copied
+    if isinstance(node, list):
+        return [first_rows(item, limit) for item in node]
+    return node
+
+
+def shared_rows(vega_lite: dict, vega: dict) -> dict:
+    """The Vega spec, its inline data tables replaced by the equal lists of the Vega-Lite spec.
+
+    Vega-Lite copies inline rows into the Vega spec unchanged; sharing one list halves
+    the memory, and the data sent to the build process, of a chart with many rows.
+    """
+    tables = list(_inline_tables(vega_lite))
+    for entry in vega.get("data", []):
+        rows = entry.get("values")
+        if isinstance(rows, list):
+            same = (table for table in tables if len(table) == len(rows) and table == rows)
+            entry["values"] = next(same, rows)
+    return vega
+
+
+def _inline_tables(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "values" and isinstance(value, list):
+                yield value
+            elif key == "datasets" and isinstance(value, dict):
+                yield from (rows for rows in value.values() if isinstance(rows, list))
+            else:
+                yield from _inline_tables(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _inline_tables(item)
