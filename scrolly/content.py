@@ -117,12 +117,12 @@ def parse_chapter(text: str, path: Path, md: MarkdownIt | None = None) -> Chapte
     md = md or markdown()
     problems: list[Problem] = []
     tokens = md.parse(text)
-    meta, first_line = _front_matter(tokens, path, problems)
+    meta = _front_matter(tokens, path, problems)
     slug = meta.get("slug") or re.sub(r"^\d+[-_]", "", path.stem).lower()
     if not SLUG.match(slug):
-        problems.append(Problem(path, first_line, f"slug {slug!r} is not a valid anchor: use lower-case letters, digits and hyphens, like 'door-prize'"))
+        problems.append(Problem(path, 1, f"slug {slug!r} is not a valid anchor: use lower-case letters, digits and hyphens, like 'door-prize'"))
     if "title" not in meta and tokens and tokens[0].type == "front_matter":
-        problems.append(Problem(path, first_line, "front matter needs a 'title'"))
+        problems.append(Problem(path, 1, "front matter needs a 'title'"))
     env = {"docId": slug}
     blocks = _blocks(tokens, path, md, env, problems)
     if problems:
@@ -188,10 +188,10 @@ def _line_in(path: Path, pattern: str) -> int:
     return 1
 
 
-def _front_matter(tokens: list[Token], path: Path, problems: list[Problem]) -> tuple[dict, int]:
+def _front_matter(tokens: list[Token], path: Path, problems: list[Problem]) -> dict:
     if not tokens or tokens[0].type != "front_matter":
         problems.append(Problem(path, 1, "missing front matter: start the file with a '---' line, 'title: …', and another '---' line"))
-        return {}, 1
+        return {}
     meta: dict[str, str] = {}
     for number, line in enumerate(tokens[0].content.split("\n"), 2):
         if not line.strip() or line.lstrip().startswith("#"):
@@ -209,7 +209,7 @@ def _front_matter(tokens: list[Token], path: Path, problems: list[Problem]) -> t
                 meta[key] = _unquote(value)
             except ValueError:
                 problems.append(Problem(path, number, f"cannot read the quoted value of '{key}': inside double quotes, write a quote as \\\" and a backslash as \\\\"))
-    return meta, 1
+    return meta
 
 
 def _unquote(value: str) -> str:

@@ -87,8 +87,6 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
         charts=charts,
         asset=assets,
         view=view,
-        Scrolly=Scrolly,
-        Figure=Figure,
         summary=[inline.renderInline(item) for item in config.summary],
         embed_snippet=partial(embed_snippet, config),
         downloads=downloads,
