@@ -200,7 +200,7 @@ def table() -> list[dict]:
         for name in sorted(countries.values())
     ]
     rows += [
-        row(name, "Territory", STATUS["member"], f"part of {NATO_MEMBERS[member]}; drawn in its colour")
+        row(name, "Territory", STATUS["member"], f"belongs to {NATO_MEMBERS[member]}; drawn with it")
         for name, member in sorted(TERRITORIES.values())
     ]
     rows += [row(p["name"], "Place", "", p["note"], p["lat"], p["lon"]) for p in _places()]
