@@ -2,6 +2,11 @@
 
 Country shapes are Natural Earth 1:110m from the npm package world-atlas
 (``data/countries-110m.json``, see ``data/README.md``), inlined as TopoJSON.
+Colours come from ``_palette.py``, shared with the timeline: members in NATO's
+colour, the AP4 in the colour of Japan and the AP4, China in that of France and
+China. A member's territories are drawn in its colour, whether the file gives
+them a shape of their own (Greenland) or counts them in the member's shape
+(French Guiana, in France's).
 The places of the story (``data/places.csv``) are labelled points. Params:
 
 - ``focus`` (place id or None): highlights one place with a ring and a bold label.
@@ -21,6 +26,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import altair as alt
+
+from _palette import APPLICANT_FILL, APPLICANT_OUTLINE, COLOUR, OTHER_FILL, OTHER_OUTLINE
 
 HERE = Path(__file__).parent
 TOPO = HERE / "data" / "countries-110m.json"
@@ -67,13 +74,31 @@ APPLICANTS = {"752": "Sweden"}  # applied; joined only on 7 March 2024
 AP4 = {"392": "Japan", "410": "South Korea", "036": "Australia", "554": "New Zealand"}
 CHINA = {"156": "China"}
 
-# category, legend label, fill, outline, outline width, dash
+# Territories of members that the file draws as shapes of their own, with the member
+# each belongs to: drawn and listed with it (see data/README.md).
+TERRITORIES = {
+    "304": ("Greenland", "208"),
+    "630": ("Puerto Rico", "840"),
+    "238": ("Falkland Islands", "826"),
+    "540": ("New Caledonia", "250"),
+    "260": ("French Southern and Antarctic Lands", "250"),
+}
+
+# Status in July 2023, as the data table names it, for each category of country.
+STATUS = {
+    "member": "NATO member",
+    "applicant": "Applicant (joined NATO on 7 March 2024)",
+    "ap4": "Asia-Pacific partner (AP4)",
+    "china": "Not in NATO",
+}
+
+# category, legend label, fill, outline, outline width
 CATEGORIES = [
-    ("member", "NATO member (31)", "#1F5F9E", "#ffffff", 0.6, [1, 0]),
-    ("applicant", "Sweden: applicant", "#B0569A", "#4a1d40", 1.4, [3, 2]),
-    ("ap4", "AP4 partner", "#C4520A", "#4d2000", 1.4, [1, 0]),
-    ("china", "China", "#A8323E", "#ffffff", 0.6, [1, 0]),
-    ("other", "Other", "#E8E8E8", "#8C8C8C", 0.5, [1, 0]),
+    ("member", "NATO member (31)", COLOUR["nato"], "#ffffff", 0.6),
+    ("applicant", "Sweden: applicant", APPLICANT_FILL, APPLICANT_OUTLINE, 1.5),
+    ("ap4", "AP4 partner", COLOUR["japan-ap4"], "#ffffff", 0.6),
+    ("china", "China", COLOUR["france-china"], "#ffffff", 0.6),
+    ("other", "Other", OTHER_FILL, OTHER_OUTLINE, 0.5),
 ]
 LABELS = {key: label for key, label, *_ in CATEGORIES}
 
@@ -101,6 +126,8 @@ LABEL_MIN_ZOOM = {"beijing": 3, "tianjin": 3, "senkakus": 3, "brussels": 3, "par
 
 
 def category(country_id: str | None) -> str:
+    if country_id in TERRITORIES:
+        country_id = TERRITORIES[country_id][1]
     if country_id in NATO_MEMBERS:
         return "member"
     if country_id in APPLICANTS:
@@ -114,18 +141,23 @@ def category(country_id: str | None) -> str:
 
 @lru_cache(maxsize=1)
 def _topology() -> str:
-    """The TopoJSON with a ``category`` on every country (cached as text)."""
+    """The TopoJSON with a ``category`` on every country (cached as text).
+
+    Sweden is drawn last, so that its outline is never covered by its neighbours'."""
     topo = json.loads(TOPO.read_text(encoding="utf-8"))
     topo = copy.deepcopy(topo)
     topo["objects"].pop("land", None)  # only countries are drawn
-    for g in topo["objects"]["countries"]["geometries"]:
+    geometries = topo["objects"]["countries"]["geometries"]
+    for g in geometries:
         props = g.setdefault("properties", {})
         cid = g.get("id")
         props["category"] = LABELS[category(cid)]
-        if cid == "792":
-            props["name"] = "Türkiye"
-        elif cid == "807":
-            props["name"] = "North Macedonia"
+        if cid in NATO_MEMBERS:
+            props["name"] = NATO_MEMBERS[cid]  # current names: Türkiye, North Macedonia
+        elif cid in TERRITORIES:
+            name, member = TERRITORIES[cid]
+            props["name"] = f"{name} ({NATO_MEMBERS[member]})"
+    geometries.sort(key=lambda g: g.get("id") in APPLICANTS)
     return json.dumps(topo, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -153,11 +185,26 @@ def _places() -> list[dict]:
 
 
 def table() -> list[dict]:
-    """The places as flat rows (shown under the chart and offered as CSV)."""
-    return [
-        {"Place": p["name"], "Latitude": p["lat"], "Longitude": p["lon"], "Why it matters": p["note"]}
-        for p in _places()
+    """The map's data as flat rows of the same columns (shown under the chart and offered
+    as CSV): every country and territory its fills colour, with its status in July 2023
+    (all others are "Other"), then the places its points mark."""
+
+    def row(name, kind, status, note, lat=None, lon=None) -> dict:
+        return {"Name": name, "Kind": kind, "Status in July 2023": status,
+                "Latitude": lat, "Longitude": lon, "Note": note}
+
+    groups = [("member", NATO_MEMBERS), ("applicant", APPLICANTS), ("ap4", AP4), ("china", CHINA)]
+    rows = [
+        row(name, "Country", STATUS[key], "")
+        for key, countries in groups
+        for name in sorted(countries.values())
     ]
+    rows += [
+        row(name, "Territory", STATUS["member"], f"belongs to {NATO_MEMBERS[member]}; drawn with it")
+        for name, member in sorted(TERRITORIES.values())
+    ]
+    rows += [row(p["name"], "Place", "", p["note"], p["lat"], p["lon"]) for p in _places()]
+    return rows
 
 
 def chart() -> alt.LayerChart:
@@ -213,11 +260,6 @@ def chart() -> alt.LayerChart:
                 scale=alt.Scale(domain=domain, range=[c[4] for c in CATEGORIES]),
                 legend=None,
             ),
-            strokeDash=alt.StrokeDash(
-                f"{cat_field}:N",
-                scale=alt.Scale(domain=domain, range=[c[5] for c in CATEGORIES]),
-                legend=None,
-            ),
             tooltip=[
                 alt.Tooltip("properties.name:N", title="Country"),
                 alt.Tooltip(f"{cat_field}:N", title="Status"),
@@ -236,11 +278,15 @@ def chart() -> alt.LayerChart:
     )
     where = dict(longitude="lon:Q", latitude="lat:Q")
 
-    ring = (
-        places.transform_filter("datum.focused")
-        .mark_circle(filled=False, stroke="#111111", strokeWidth=2.5, size=480, clip=True, aria=False)
-        .encode(**where)
-    )
+    # the focus ring: black on a white halo, clear on any fill
+    def ring_of(colour: str, width: float) -> alt.Chart:
+        return (
+            places.transform_filter("datum.focused")
+            .mark_circle(filled=False, stroke=colour, strokeWidth=width, size=480, clip=True, aria=False)
+            .encode(**where)
+        )
+
+    ring_halo, ring = ring_of("#ffffff", 5.5), ring_of("#111111", 2.5)
     dots = places.mark_point(
         filled=True, shape="circle", fill="#111111", stroke="#ffffff", opacity=1, clip=True
     ).encode(
@@ -267,7 +313,7 @@ def chart() -> alt.LayerChart:
     labels = shown.mark_text(fill="#111111", aria=False, **text_props).encode(**where, text="name:N")
 
     layered = (
-        alt.layer(countries, ring, dots, halo, labels)
+        alt.layer(countries, ring_halo, ring, dots, halo, labels)
         .project(**projection)
         .add_params(focus, lon, lat, zoom)
         .properties(
@@ -275,9 +321,10 @@ def chart() -> alt.LayerChart:
             height=HEIGHT,
             title=alt.Title("NATO, its Pacific partners and China", anchor="start", fontSize=16),
             description=(
-                "World map coloured by status in July 2023: the 31 NATO members, "
-                "Sweden as an applicant that had not yet joined, the four Asia-Pacific "
-                "partners (Japan, South Korea, Australia and New Zealand) and China. "
+                "World map coloured by status in July 2023: the 31 NATO members in blue, "
+                "Sweden, an applicant that had not yet joined, in yellow outlined in black, "
+                "the four Asia-Pacific partners (Japan, South Korea, Australia and New "
+                "Zealand) in green and China in orange. "
                 "Labelled points mark the places in the story, from NATO headquarters in "
                 "Brussels and Vilnius to Tokyo, Beijing and the Senkaku Islands."
             ),

@@ -19,16 +19,13 @@ from pathlib import Path
 
 import altair as alt
 
+# Who acted in each event (the ``actor`` column of events.csv) gives its colour AND shape,
+# named in the legend, in the same colours as the map.
+from _palette import ACTORS
+
 DATA = Path(__file__).parent / "data" / "events.csv"
 
 WIDTH, HEIGHT = 600, 400
-
-# Chapter of the explainer each event belongs to: colour AND shape, named in the legend.
-CHAPTERS = [
-    ("vilnius", "Vilnius", "#0072B2", "circle"),
-    ("macrons-objection", "Macron's objection", "#C4520A", "square"),
-    ("door-prize", "The door prize", "#007A5A", "diamond"),
-]
 
 # How each event's date should be read: exact days, or a representative date
 # standing for a period the sources give only roughly (see data/README.md).
@@ -58,7 +55,7 @@ def _read() -> list[dict]:
 
 def table() -> list[dict]:
     """The events as flat rows (shown under the chart and offered as CSV)."""
-    chapter_names = {slug: name for slug, name, _, _ in CHAPTERS}
+    actor_names = {actor: name for actor, name, _, _ in ACTORS}
     out = []
     for r in _read():
         out.append(
@@ -67,14 +64,14 @@ def table() -> list[dict]:
                 "End date": r["end_date"],
                 "Event": r["label"],
                 "When": WHEN.get(r["id"], ""),
-                "Chapter": chapter_names[r["chapter"]],
+                "Who acted": actor_names[r["actor"]],
             }
         )
     return out
 
 
 def _values() -> list[dict]:
-    chapter_names = {slug: name for slug, name, _, _ in CHAPTERS}
+    actor_names = {actor: name for actor, name, _, _ in ACTORS}
     values = []
     for i, r in enumerate(_read()):
         start = r["date"]
@@ -85,7 +82,7 @@ def _values() -> list[dict]:
                 "id": r["id"],
                 "label": r["label"],
                 "when": WHEN.get(r["id"], start),
-                "chapter": chapter_names[r["chapter"]],
+                "actor": actor_names[r["actor"]],
                 "row": i,
                 "start": start,
                 "end": end,
@@ -111,7 +108,7 @@ def chart() -> alt.LayerChart:
         te="toDate(datum.end) + 86400000",
         tm="(toDate(datum.start) + toDate(datum.end) + 86400000) / 2",
         focused="datum.id === focus",
-        aria="datum.label + ', ' + datum.when + ' (chapter: ' + datum.chapter + ')'",
+        aria="datum.label + ', ' + datum.when + ' (who acted: ' + datum.actor + ')'",
     ).transform_calculate(
         visible="datum.te > datum.t0 && datum.ts <= datum.t1",
         # where the event sits in the window, 0 = left edge, 1 = right edge
@@ -144,12 +141,14 @@ def chart() -> alt.LayerChart:
     def x(field: str) -> alt.X:
         return alt.X(f"{field}:T", scale=x_scale, axis=x_axis)
 
-    chapter_domain = [name for _, name, _, _ in CHAPTERS]
+    actor_domain = [name for _, name, _, _ in ACTORS]
     color = alt.Color(
-        "chapter:N",
-        scale=alt.Scale(domain=chapter_domain, range=[c for _, _, c, _ in CHAPTERS]),
+        "actor:N",
+        scale=alt.Scale(domain=actor_domain, range=[c for _, _, c, _ in ACTORS]),
         legend=alt.Legend(
-            title=None,
+            title="Who acted",
+            titleFontSize=12,
+            titleOrient="left",
             orient="top",
             direction="horizontal",
             columns=3,
@@ -162,15 +161,15 @@ def chart() -> alt.LayerChart:
         ),
     )
     shape = alt.Shape(
-        "chapter:N",
-        scale=alt.Scale(domain=chapter_domain, range=[s for _, _, _, s in CHAPTERS]),
-        legend=alt.Legend(title=None),
+        "actor:N",
+        scale=alt.Scale(domain=actor_domain, range=[s for _, _, _, s in ACTORS]),
+        legend=alt.Legend(title="Who acted"),
     )
     description = alt.Description("aria:N")
     tooltip = [
         alt.Tooltip("label:N", title="Event"),
         alt.Tooltip("when:N", title="When"),
-        alt.Tooltip("chapter:N", title="Chapter"),
+        alt.Tooltip("actor:N", title="Who acted"),
     ]
 
     focus_rule = (
@@ -261,8 +260,9 @@ def chart() -> alt.LayerChart:
                 "Timeline of 2023, one row per event in date order, from Stoltenberg's "
                 "visit to Tokyo on 31 January to the revised target for a NATO office in "
                 "Tokyo at the end of the year. Single days are symbols and multi-day "
-                "events are bars; colour and symbol shape show which chapter of the "
-                "story each event belongs to."
+                "events are bars; colour and symbol shape show who acted: NATO (blue "
+                "circles), France and China (orange squares), or Japan and the other "
+                "Asia-Pacific partners (green diamonds)."
             ),
             usermeta={"source": "Events: SpyTalk (Ayako Doi, July 2023) and the public record"},
         )

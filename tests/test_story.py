@@ -11,7 +11,9 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
+import math
 import re
+import sys
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -43,8 +45,36 @@ NATO_2023 = {
     "826": "United Kingdom", "840": "United States",
 }
 SWEDEN = "752"
+SWEDEN_NEIGHBOURS = {"578", "246"}  # Norway, Finland: both members
 AP4 = {"392": "Japan", "410": "South Korea", "036": "Australia", "554": "New Zealand"}
 CHINA = "156"
+# Territories of members that the shapes file draws on their own, and the member each
+# belongs to: drawn as NATO, like French Guiana inside France's shape (charts/data/README.md).
+TERRITORIES = {
+    "304": ("Greenland", "208"),
+    "630": ("Puerto Rico", "840"),
+    "238": ("Falkland Islands", "826"),
+    "540": ("New Caledonia", "250"),
+    "260": ("French Southern and Antarctic Lands", "250"),
+}
+
+# Who acted in each event: the timeline's colours, the same as the map's.
+NATO, FRANCE_CHINA, JAPAN_AP4 = "NATO", "France and China", "Japan and the AP4"
+ACTORS = {
+    "stoltenberg-tokyo": NATO,
+    "finland-joins": NATO,
+    "macron-visit": FRANCE_CHINA,
+    "business-deals": FRANCE_CHINA,
+    "macron-plane": FRANCE_CHINA,
+    "cnn-interview": NATO,
+    "term-extended": NATO,
+    "vilnius-summit": NATO,
+    "communique": NATO,
+    "beijing-response": FRANCE_CHINA,
+    "itpp": JAPAN_AP4,
+    "office-planned": NATO,
+    "office-target": NATO,
+}
 
 # (date, end_date) of every event, as the fact base dates them; periods known
 # only roughly use the representative dates documented in charts/data/README.md.
@@ -79,13 +109,48 @@ PLACES = {
 }
 
 
+# Every quotation in the chapters is a passage of one of these, word for word: the
+# quotations of the fact base and the phrases of the column the chapters quote.
+QUOTATIONS = [
+    "The PRC employs a broad range of political, economic, and military tools to increase its global footprint",
+    "malicious hybrid and cyber operations and its confrontational rhetoric and disinformation target Allies and harm Alliance security.",
+    "China is increasingly challenging the rules-based international order, refusing to condemn Russia's war against Ukraine, threatening Taiwan, and carrying out a substantial military build-up.",
+    "We firmly oppose and reject this",
+    "Any act that jeopardizes China's legitimate rights and interests will be met with a resolute response.",
+    "Despite all the chaos and conflict (it) already inflicted, NATO is spreading its tentacles to the Asia-Pacific region with an express aim of containing China.",
+    "global strategic partnership with China",
+    "blocs",
+    "Cold War mentality",
+    "extraterritoriality of the U.S. dollar",
+    "The worse thing would be to think that we Europeans must become followers on this topic, and take our cue from the U.S. agenda and a Chinese overreaction.",
+    "No other partner is closer to NATO than Japan.",
+    "Japan is a very close and important partner for NATO",
+    "adversary",
+    "sustainable consumption",
+    # the column's own words
+    "the first of its kind for the Atlantic alliance",
+    "Views expressed are the author's own.",
+    "isn't about to drop his proposal",
+    "sounded out",
+    "early fall",
+    "the grand tradition of French leaders",
+    "had to shelve the Tokyo office idea this time",
+    "will happen before the end of the year",
+]
+
+
 # ---------------------------------------------------------------- helpers
 
 
 def load_chart(name: str):
+    """Import a chart module as the build does, with charts/ importable for its helpers."""
     spec = importlib.util.spec_from_file_location(f"story_chart_{name}", CHARTS / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    sys.path.insert(0, str(CHARTS))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(CHARTS))
     return module
 
 
@@ -206,23 +271,49 @@ def prose_words(body: str) -> int:
     return len(re.findall(r"[A-Za-z0-9À-ÿ][A-Za-z0-9À-ÿ'’.\-–→]*", " ".join(kept)))
 
 
+def map_topology(spec: dict) -> dict:
+    for node in walk(spec):
+        if node.get("format", {}).get("type") == "topojson":
+            return node["values"] if "values" in node else spec["datasets"][node["name"]]
+    raise AssertionError("the map inlines its TopoJSON")
+
+
+def scale_of(spec: dict, channel: str, field: str) -> dict[str, str]:
+    """value -> colour (or other visual value) of the first ``channel`` encoding on ``field``."""
+    for node in walk(spec):
+        enc = node.get("encoding", {}).get(channel)
+        if isinstance(enc, dict) and enc.get("field") == field and "scale" in enc:
+            return dict(zip(enc["scale"]["domain"], enc["scale"]["range"]))
+    raise AssertionError(f"no {channel} scale on {field}")
+
+
+def luminance(colour: str) -> float:
+    channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted([luminance(a), luminance(b)], reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
 # ---------------------------------------------------------------- data
 
 
 def test_map_draws_exactly_the_31_members(specs):
-    topo = None
-    for node in walk(specs["map"]):
-        if node.get("format", {}).get("type") == "topojson":
-            topo = node["values"] if "values" in node else specs["map"]["datasets"][node["name"]]
-    assert topo is not None, "the map inlines its TopoJSON"
+    topo = map_topology(specs["map"])
     by_category: dict[str, set[str]] = {}
     for g in topo["objects"]["countries"]["geometries"]:
         by_category.setdefault(g["properties"]["category"], set()).add(g.get("id"))
     member_cats = [c for c in by_category if "member" in c.lower()]
     assert len(member_cats) == 1
     members = by_category[member_cats[0]]
-    assert members == set(NATO_2023), sorted(members ^ set(NATO_2023))
-    assert len(members) == 31
+    # the 31 member states, with the territories the file draws apart from them
+    drawn_as_members = set(NATO_2023) | set(TERRITORIES)
+    assert members == drawn_as_members, sorted(members ^ drawn_as_members)
+    assert len(members - set(TERRITORIES)) == 31
+    assert all(member in NATO_2023 for _, member in TERRITORIES.values())
     assert SWEDEN not in members
     sweden_cat = next(c for c, ids in by_category.items() if SWEDEN in ids)
     assert "applicant" in sweden_cat.lower()
@@ -232,20 +323,81 @@ def test_map_draws_exactly_the_31_members(specs):
     assert by_category[china_cat] == {CHINA}
     # five distinct categories, each with its own fill
     assert len(by_category) == 5
+    fills = scale_of(specs["map"], "color", "properties.category")
+    assert len(set(fills[c] for c in by_category)) == 5
+
+
+def test_map_table_lists_membership_and_places():
+    rows = load_chart("map").table()
+    status = {
+        r["Name"]: r["Status in July 2023"] for r in rows if r["Kind"] in {"Country", "Territory"}
+    }
+    members = {name for name, s in status.items() if s == "NATO member"}
+    assert members == set(NATO_2023.values()) | {name for name, _ in TERRITORIES.values()}
+    countries = {r["Name"] for r in rows if r["Kind"] == "Country"}
+    assert countries == set(NATO_2023.values()) | {"Sweden", "China"} | set(AP4.values())
+    assert "applicant" in status["Sweden"].lower() and "member" not in status["Sweden"].lower()
+    assert all("AP4" in status[name] for name in AP4.values())
+    for r in rows:
+        if r["Kind"] == "Territory":
+            member = dict(TERRITORIES.values())[r["Name"]]
+            assert NATO_2023[member] in r["Note"], r
+    places = {r["Name"]: (r["Latitude"], r["Longitude"]) for r in rows if r["Kind"] == "Place"}
+    assert len(places) == len(PLACES)
+    assert sorted(places.values()) == sorted(PLACES.values())
+    # one table, the same columns on every row
+    assert len({tuple(r) for r in rows}) == 1
+
+
+def test_sweden_stands_out_from_its_neighbours(specs):
+    topo = map_topology(specs["map"])
+    geometries = topo["objects"]["countries"]["geometries"]
+    category = {g.get("id"): g["properties"]["category"] for g in geometries}
+    fill = scale_of(specs["map"], "color", "properties.category")
+    stroke = scale_of(specs["map"], "stroke", "properties.category")
+    sweden = category[SWEDEN]
+    for neighbour in SWEDEN_NEIGHBOURS:
+        theirs = category[neighbour]
+        assert contrast(fill[sweden], fill[theirs]) >= 3, (fill[sweden], fill[theirs])
+        assert contrast(stroke[sweden], fill[theirs]) >= 3, (stroke[sweden], fill[theirs])
+    assert contrast(stroke[sweden], fill[sweden]) >= 3
+    assert contrast(stroke[sweden], "#ffffff") >= 3
+    # drawn after its neighbours, so their borders never cover its outline
+    order = [g.get("id") for g in geometries]
+    assert all(order.index(SWEDEN) > order.index(n) for n in SWEDEN_NEIGHBOURS)
+
+
+def test_timeline_and_map_colour_the_same_actors_alike(specs):
+    actors = scale_of(specs["timeline"], "color", "actor")
+    assert set(actors) == {NATO, FRANCE_CHINA, JAPAN_AP4}
+    assert len(set(actors.values())) == 3
+    for colour in actors.values():
+        assert contrast(colour, "#ffffff") >= 3, colour
+    topo = map_topology(specs["map"])
+    geometries = topo["objects"]["countries"]["geometries"]
+    category = {g.get("id"): g["properties"]["category"] for g in geometries}
+    fill = scale_of(specs["map"], "color", "properties.category")
+    assert fill[category["250"]] == actors[NATO]  # France, a member
+    assert fill[category[CHINA]] == actors[FRANCE_CHINA]
+    assert {fill[category[c]] for c in AP4} == {actors[JAPAN_AP4]}
+    # no colour of the map means anything else on the timeline
+    others = {fill[c] for c in set(fill) - {category["250"], category[CHINA], category["392"]}}
+    assert not others & set(actors.values())
 
 
 def test_events_dates():
     with (CHARTS / "data" / "events.csv").open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    assert list(rows[0].keys()) == ["date", "end_date", "id", "label", "chapter"]
+    assert list(rows[0].keys()) == ["date", "end_date", "id", "label", "actor"]
     got = {r["id"]: (r["date"], r["end_date"]) for r in rows}
     assert got == EVENTS
     for r in rows:
         start = date.fromisoformat(r["date"])
         if r["end_date"]:
             assert date.fromisoformat(r["end_date"]) >= start
-        assert r["chapter"] in {slug for _, slug in CHAPTERS}
         assert r["label"].strip()
+    shown = {r["Event"]: r["Who acted"] for r in load_chart("timeline").table()}
+    assert {r["id"]: shown[r["label"]] for r in rows} == ACTORS
 
 
 def test_places_coordinates():
@@ -368,3 +520,79 @@ def test_step_values_match_chart_params(specs):
                     assert state["start"] < state["end"]
                 if chart == "map":
                     assert state["zoom"] > 0 and -90 <= state["lat"] <= 90
+
+
+def test_every_quotation_is_word_for_word():
+    quoted = []
+    for stem, _ in CHAPTERS:
+        for line in split_chapter(stem)[1].splitlines():
+            if not line.lstrip().startswith(":::"):  # step values are not quotations
+                quoted += re.findall(r'"([^"]+)"', line.replace("“", '"').replace("”", '"'))
+    assert len(quoted) >= 16
+    for passage in quoted:
+        passage = passage.replace("’", "'").rstrip(",")
+        assert any(passage in q for q in QUOTATIONS), f"not a quotation of the sources: {passage!r}"
+
+
+def step_texts(body: str) -> list[tuple[str, list[tuple[dict, str]]]]:
+    """Scrolly sections as (chart name, [(step values, step text)])."""
+    out = []
+    for m in re.finditer(r"(?ms)^::::\s+scrolly\s+(\w[\w-]*)\s*$(.*?)^::::\s*$", body):
+        steps = re.findall(r"(?ms)^:::\s+step\b(.*?)$(.*?)^:::\s*$", m.group(2))
+        out.append((m.group(1), [(parse_values(v.strip()), text.strip()) for v, text in steps]))
+    return out
+
+
+def equal_earth(lon: float, lat: float, state: dict, width: int, height: int) -> tuple:
+    """Where the map's projection (d3's Equal Earth, rotated and centred as in charts/map.py)
+    puts a point, in pixels of the plot."""
+    a1, a2, a3, a4, m = 1.340264, -0.081106, 0.000893, 0.003796, math.sqrt(3) / 2
+
+    def raw(lam: float, phi: float) -> tuple[float, float]:
+        l = math.asin(m * math.sin(phi))
+        l2 = l * l
+        l6 = l2 * l2 * l2
+        return (
+            lam * math.cos(l) / (m * (a1 + 3 * a2 * l2 + l6 * (7 * a3 + 9 * a4 * l2))),
+            l * (a1 + a2 * l2 + l6 * (a3 + a4 * l2)),
+        )
+
+    lam = math.radians(lon - state["lon"])
+    lam = lam - 2 * math.pi if lam > math.pi else lam + 2 * math.pi if lam < -math.pi else lam
+    k = state["zoom"] * width / 5.4
+    x, y = raw(lam, math.radians(lat))
+    cx, cy = raw(0, math.radians(state["lat"]))
+    return width / 2 + k * (x - cx), height / 2 - k * (y - cy)
+
+
+def test_every_step_shows_what_it_talks_about(specs):
+    """A map step's focus, and every place its text names, are in view at that step; a
+    timeline step's focus falls inside its window."""
+    with (CHARTS / "data" / "places.csv").open(newline="", encoding="utf-8") as f:
+        places = {r["id"]: r for r in csv.DictReader(f)}
+    word = {pid: r["name"].split(",")[-1].split()[0] for pid, r in places.items()}
+    for stem, _ in CHAPTERS:
+        for chart, steps in step_texts(split_chapter(stem)[1]):
+            spec = specs[chart]
+            state = dict(declared_params(spec))
+            for i, (values, text) in enumerate(steps, 1):
+                state.update(values)
+                where = f"{stem}: {chart} step {i}"
+                if chart == "map":
+                    named = {pid for pid, w in word.items() if re.search(rf"\b{w}\b", text)}
+                    w, h = spec["width"], spec["height"]
+                    for pid in named | ({state["focus"]} - {None}):
+                        lon, lat = float(places[pid]["lon"]), float(places[pid]["lat"])
+                        x, y = equal_earth(lon, lat, state, w, h)
+                        assert 5 <= x <= w - 5 and 5 <= y <= h - 5, f"{where}: {pid} is out of view"
+                elif chart == "timeline" and state["focus"] is not None:
+                    start, end = EVENTS[state["focus"]]
+                    in_window = start <= state["end"] and (end or start) >= state["start"]
+                    assert in_window, f"{where}: {state['focus']} is out of view"
+
+
+def test_the_communique_has_one_name():
+    text = " ".join(split_chapter(stem)[1] for stem, _ in CHAPTERS).lower()
+    assert "communiqué" in text
+    for other in ("joint statement", "joint declaration", "summit statement", "the declaration"):
+        assert other not in text, other
