@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 import time
 import traceback
@@ -113,7 +114,7 @@ def run_new(args: argparse.Namespace, command: str) -> int:
     print(f"Wrote a new story into {args.folder}:")
     for name in written:
         print(f"  {name}")
-    where = "" if args.folder.resolve() == Path.cwd().resolve() else f"cd {args.folder} && "
+    where = "" if args.folder.resolve() == Path.cwd().resolve() else f"cd {shlex.quote(str(args.folder))} && "
     print(f"Next: {where}{command} serve   (a preview that follows your edits; '{command} build' writes dist/)")
     return 0
 
