@@ -5,24 +5,26 @@ chart; scrolly runs it at build time, compiles it and draws a picture of each st
 story shows. It may also define table(), the rows shown under the chart ("Data behind …")
 and offered as CSV. Modules must be pure: read files, write nothing, fetch nothing.
 
-Sizing. The chart is drawn at its design size: WIDTH x HEIGHT below is the plot; the axes
-and the labels at the ends of the lines add about 110 px across and 45 px down. The page
+Sizing. The chart is drawn at its design size: WIDTH x HEIGHT below is the plot; the title,
+the axes and the labels at the ends of the lines add about 75 px across and 55 px down. The page
 then scales that picture into the room the layout gives it, keeping its shape:
 
 - In a scrolly section on a wide screen, the chart sits in the right-hand column (about
-  650 px wide in a 1280 px window, 3/5 of at most 72rem) and must fit in the height of
+  650 px wide in a 1280 px window: 3/5 of at most 72rem) and must fit in the height of
   the window minus about 10rem; it is never shown larger than 1.5x its design width. A
-  landscape shape like 3:2 fills that column; Altair's default (about 300 px tall and,
-  for a few categories, narrow) comes out as a thin sliver.
+  landscape shape like this one (about 3:2) fills that column. Altair's default size
+  (a 300 x 300 plot, or 20 px per category on a discrete axis, so 3 bars make a chart
+  about 106 x 342) comes out as a tall sliver.
 - On a phone (640 px or less) the chart is pinned above the steps, as wide as the screen
   and just over half its height. When the design would be scaled below 95 %, the live
   chart is laid out again at the box's size, so its text keeps its size: keep axis
-  labels short and let tick counts follow the width (see tickCount below).
-- A standalone chart in the prose is as wide as the text column, at most 1.5x WIDTH.
+  labels short and let them follow the width (see labelExpr below).
+- A standalone chart in the prose is as wide as the text column, at most 1.5x its design.
 
-Give width and height as numbers. width="container" (or autosize "fit") does not help:
-the build draws the picture with no page around it, at Vega-Lite's default 200 px, and
-the live chart is only laid out again for its box when the spec's size is a number.
+Give width and height as numbers. width="container" (autosize "fit") does not help: the
+build draws the picture with no page around it, so the picture, and the box on the page,
+which takes the picture's shape, come out at Vega-Lite's default width of 300 px; and the
+live chart is laid out again for its box only when its width and height are numbers.
 """
 
 import csv
