@@ -1,29 +1,38 @@
-"""The command line: `python build.py [build|check|serve] …`."""
+"""The command line: `scrolly [new|build|check|serve] …`, also `python build.py …` and
+`python -m scrolly …`."""
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 import time
 import traceback
 from pathlib import Path
 
+from . import __version__
 from .problems import ProjectError
 from .settings import Settings, SettingsError, load_settings
 
-COMMANDS = ("build", "check", "serve")
+COMMANDS = ("new", "build", "check", "serve")
+VALUE_OPTIONS = ("--site", "--out", "--host", "--port", "--title")  # options that take the next word
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(prog: str = "scrolly") -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the project folder (default: the current folder)")
     common.add_argument("--verbose", action="store_true", help="show tracebacks for errors")
     main = argparse.ArgumentParser(
-        prog="python build.py",
+        prog=prog,
         description="Build a scrollytelling site from site.toml, content/, charts/ and templates/.",
         epilog="Without a command, 'build' is assumed. Exit codes: 0 done, 1 problems in the project, 2 bad usage.",
     )
-    commands = main.add_subparsers(dest="command", metavar="{build,check,serve}")
+    main.add_argument("--version", action="version", version=f"scrolly {__version__}")
+    commands = main.add_subparsers(dest="command", metavar="{" + ",".join(COMMANDS) + "}")
+    new = commands.add_parser("new", help="start a new story in a folder", description="Write a small starter story into DIR.")
+    new.add_argument("folder", type=Path, metavar="DIR", help="the folder to write (made if missing; must be empty)")
+    new.add_argument("--title", type=one_line, help="the story's title (default: the starter's own)")
+    new.add_argument("--force", action="store_true", help="write into a folder that is not empty, replacing files of the same name")
     build = commands.add_parser("build", parents=[common], help="build the site into the output folder (default)", description="Build the site.")
     build.add_argument("--out", type=Path, metavar="DIR", help="the output folder (default: DIR/dist)")
     commands.add_parser("check", parents=[common], help="validate the project and write nothing", description="Validate everything; write nothing.")
@@ -35,17 +44,26 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "scrolly") -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not any(arg in COMMANDS for arg in argv) and not any(arg in ("-h", "--help") for arg in argv[:1]):
-        argv.insert(0, "build")
-    args = parser().parse_args(argv)
+    position = command_position(argv)
+    if position is None:
+        if argv[:1] not in (["-h"], ["--help"], ["--version"]):
+            argv.insert(0, "build")
+    elif argv[position] not in COMMANDS:
+        print(f"{prog}: unknown command '{argv[position]}' (commands: {', '.join(COMMANDS)})", file=sys.stderr)
+        return 2
+    else:
+        argv.insert(0, argv.pop(position))  # options may come before the command
+    args = parser(prog).parse_args(argv)
     try:
         settings = load_settings()
     except SettingsError as err:
         print(err, file=sys.stderr)
         return 2
     try:
+        if args.command == "new":
+            return run_new(args, "scrolly" if prog == "python build.py" else prog)
         if args.command == "serve":
             from .serve import serve
 
@@ -59,6 +77,42 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"internal error: {type(err).__name__}: {err}" + ("" if args.verbose else " (run with --verbose for the traceback)"), file=sys.stderr)
         return 1
+
+
+def one_line(text: str) -> str:
+    if not text.strip() or "\n" in text:
+        raise argparse.ArgumentTypeError("the title must be one line of text, not empty")
+    return text.strip()
+
+
+def command_position(argv: list[str]) -> int | None:
+    """Where the command is: the first word that is neither an option nor an option's
+    value, so `--site check` names a folder and `--site DIR check` runs check."""
+    skip = False
+    for index, arg in enumerate(argv):
+        if skip:
+            skip = False
+        elif arg.startswith("-"):
+            skip = arg in VALUE_OPTIONS
+        else:
+            return index
+    return None
+
+
+def run_new(args: argparse.Namespace, command: str) -> int:
+    from .new import NewError, new_project
+
+    try:
+        written = new_project(args.folder, args.title, args.force)
+    except NewError as err:
+        print(err, file=sys.stderr)
+        return 1
+    print(f"Wrote a new story into {args.folder}:")
+    for name in written:
+        print(f"  {name}")
+    where = "" if args.folder.resolve() == Path.cwd().resolve() else f"cd {shlex.quote(str(args.folder))} && "
+    print(f"Next: {where}{command} serve   (a preview that follows your edits; '{command} build' writes dist/)")
+    return 0
 
 
 def run_build(args: argparse.Namespace, settings: Settings) -> int:

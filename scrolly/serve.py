@@ -5,7 +5,7 @@ it on every save; the session's chart cache decides what is redone. The preview 
 dist/, and the live-reload script is added to HTML responses as they are served, so the
 built files never contain it.
 
-livereload 2.7.1's server is not used, only tornado, which it is built on: its watcher
+tornado serves the preview. livereload 2.7.1, also built on tornado, was not a fit: its watcher
 polls every 0.8 s and drops a reload that comes within 3 s of the previous one
 (`LiveReloadHandler.poll_tasks`), it injects an inline script, which a strict
 Content-Security-Policy forbids, and its client can neither show a build's problems nor
