@@ -67,13 +67,20 @@ APPLICANTS = {"752": "Sweden"}  # applied; joined only on 7 March 2024
 AP4 = {"392": "Japan", "410": "South Korea", "036": "Australia", "554": "New Zealand"}
 CHINA = {"156": "China"}
 
+# The page's colours (scrolly's design tokens, as CSS variables with the light value as
+# fallback): the map follows the page into dark mode. The fills are mid-tones that keep
+# 3:1 against both the light and the dark page.
+INK, PAPER, MUTED, AXIS, NEUTRAL = (
+    "var(--ink, #1b1b1b)", "var(--paper, #fdfcf8)", "var(--muted, #4a4a4a)", "var(--axis, #767676)", "var(--neutral, #dcd9d0)",
+)
+
 # category, legend label, fill, outline, outline width, dash
 CATEGORIES = [
-    ("member", "NATO member (31)", "#1F5F9E", "#ffffff", 0.6, [1, 0]),
-    ("applicant", "Sweden: applicant", "#B0569A", "#4a1d40", 1.4, [3, 2]),
-    ("ap4", "AP4 partner", "#C4520A", "#4d2000", 1.4, [1, 0]),
-    ("china", "China", "#A8323E", "#ffffff", 0.6, [1, 0]),
-    ("other", "Other", "#E8E8E8", "#8C8C8C", 0.5, [1, 0]),
+    ("member", "NATO member (31)", "#2A6DB0", PAPER, 0.6, [1, 0]),
+    ("applicant", "Sweden: applicant", "#B0569A", INK, 1.4, [3, 2]),
+    ("ap4", "AP4 partner", "#C4520A", INK, 1.4, [1, 0]),
+    ("china", "China", "#B83A47", PAPER, 0.6, [1, 0]),
+    ("other", "Other", NEUTRAL, AXIS, 0.5, [1, 0]),
 ]
 LABELS = {key: label for key, label, *_ in CATEGORIES}
 
@@ -196,7 +203,7 @@ def chart() -> alt.LayerChart:
                     labelFontSize=12,
                     symbolType="square",
                     symbolSize=140,
-                    symbolStrokeColor="#555555",
+                    symbolStrokeColor=MUTED,
                     symbolStrokeWidth=0.8,
                     labelLimit=160,
                     columnPadding=12,
@@ -238,11 +245,11 @@ def chart() -> alt.LayerChart:
 
     ring = (
         places.transform_filter("datum.focused")
-        .mark_circle(filled=False, stroke="#111111", strokeWidth=2.5, size=480, clip=True, aria=False)
+        .mark_circle(filled=False, stroke=INK, strokeWidth=2.5, size=480, clip=True, aria=False)
         .encode(**where)
     )
     dots = places.mark_point(
-        filled=True, shape="circle", fill="#111111", stroke="#ffffff", opacity=1, clip=True
+        filled=True, shape="circle", fill=INK, stroke=PAPER, opacity=1, clip=True
     ).encode(
         **where,
         size=alt.condition("datum.focused", alt.value(150), alt.value(60)),
@@ -260,11 +267,11 @@ def chart() -> alt.LayerChart:
         fontWeight={"expr": "datum.focused ? 'bold' : 'normal'"},
     )
     shown = places.transform_filter("datum.show")
-    # a white halo under each label keeps it legible over any fill
+    # a halo of the page's colour under each label keeps it legible over any fill
     halo = shown.mark_text(
-        stroke="#ffffff", strokeWidth=3.5, strokeJoin="round", fill="#ffffff", aria=False, **text_props
+        stroke=PAPER, strokeWidth=3.5, strokeJoin="round", fill=PAPER, aria=False, **text_props
     ).encode(**where, text="name:N")
-    labels = shown.mark_text(fill="#111111", aria=False, **text_props).encode(**where, text="name:N")
+    labels = shown.mark_text(fill=INK, aria=False, **text_props).encode(**where, text="name:N")
 
     layered = (
         alt.layer(countries, ring, dots, halo, labels)
@@ -273,7 +280,7 @@ def chart() -> alt.LayerChart:
         .properties(
             width=WIDTH,
             height=HEIGHT,
-            title=alt.Title("NATO, its Pacific partners and China", anchor="start", fontSize=16),
+            title="NATO, its Pacific partners and China",
             description=(
                 "World map coloured by status in July 2023: the 31 NATO members, "
                 "Sweden as an applicant that had not yet joined, the four Asia-Pacific "
@@ -285,9 +292,7 @@ def chart() -> alt.LayerChart:
                 "source": "Shapes: Natural Earth 1:110m via world-atlas 2.0.2; membership: public record"
             },
         )
-        .configure_view(stroke="#8C8C8C", fill="#ffffff")
-        .configure_legend(labelColor="#222222")
-        .configure_title(color="#111111")
+        .configure_view(stroke=AXIS)
     )
     # Set as an attribute, not through .properties(), which would check all of the
     # world's shapes against the schema on every build (the spec is checked once later).

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import time
 from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 
-from .charts import Chart, chart_paths, start_charts, start_vega_runtime, user_cache
+from .charts import TIME_LIMIT, Chart, chart_paths, chart_workers, start_charts, start_vega_runtime, user_cache
 from .config import Config, load_config
 from .content import Chapter, Figure, Scrolly, read_chapters
+from .describe import alt_warnings, module_descriptions
 from .problems import Problem, ProjectError, did_you_mean
 from .render import render_site
 from .write import check_output, write_site
@@ -24,6 +26,7 @@ class BuildResult:
     files: int
     seconds: float
     compiled: tuple[str, ...] = ()  # charts compiled afresh (the others came from the cache)
+    warnings: tuple[Problem, ...] = ()  # worth fixing, but the site was built
 
 
 def build_site(root: Path, out: Path | None = None, write: bool = True, progress=None, preview: bool = False) -> BuildResult:
@@ -54,7 +57,7 @@ def build_site(root: Path, out: Path | None = None, write: bool = True, progress
     cache = root / CACHE
     # Worker processes compile the charts and bundle the Vega runtime while this
     # process reads the chapters; the states to draw are known once they are read.
-    pending = start_charts(paths, cache, write, preview=preview)
+    pending = start_charts(paths, cache, write, preview=preview, theme=config.theme.chart_tokens())
     vega_runtime = start_vega_runtime(cache, write)
     chapters = gather(read_chapters, config, fallback=[])
     problems += check_chart_names(chapters, paths)
@@ -62,13 +65,18 @@ def build_site(root: Path, out: Path | None = None, write: bool = True, progress
     problems += check_values(chapters, charts)
     if problems:
         raise ProjectError(problems)
+    in_worker = lambda function, *args: chart_workers(os.cpu_count() or 1).submit(function, *args, limit=TIME_LIMIT)
+    descriptions = gather(module_descriptions, chapters, charts, paths, cache, write, in_worker, fallback=({}, []))
+    problems += descriptions[1]
+    if problems:
+        raise ProjectError(problems)
     user_folder = user_cache() if write else None  # None: no home folder, or a check, which writes nothing
-    files = render_site(config, chapters, charts, vega_runtime(), user_folder / "templates" if user_folder else None)
+    files = render_site(config, chapters, charts, vega_runtime(), user_folder / "templates" if user_folder else None, descriptions[0])
     if write:
         progress("files", 0, len(files))
         write_site(files, out)
     compiled = tuple(name for name, chart in charts.items() if not chart.from_cache)
-    return BuildResult(len(chapters), len(charts), len(files), time.perf_counter() - started, compiled)
+    return BuildResult(len(chapters), len(charts), len(files), time.perf_counter() - started, compiled, tuple(alt_warnings(chapters)))
 
 
 def requested_states(chapters: list[Chapter]) -> dict[str, list[dict]]:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from .problems import Problem, ProjectError
 from .svg import smaller_svg
+from .theme import themed_spec, with_fallback_colors
 
 if TYPE_CHECKING:
     from .workers import Task, Workers
@@ -99,27 +100,29 @@ def compile_charts(
     jobs: int | None = None,
     progress=None,
     preview: bool = False,
+    theme: dict | None = None,
 ) -> dict[str, Chart]:
     """Compile every chart (in parallel when there are several); raise ProjectError with all problems."""
-    return start_charts(paths, cache, write_cache, jobs, preview).finish(states, progress)
+    return start_charts(paths, cache, write_cache, jobs, preview, theme).finish(states, progress)
 
 
-def start_charts(paths: dict[str, Path], cache: Path | None, write_cache: bool = True, jobs: int | None = None, preview: bool = False) -> PendingCharts:
+def start_charts(paths: dict[str, Path], cache: Path | None, write_cache: bool = True, jobs: int | None = None, preview: bool = False, theme: dict | None = None) -> PendingCharts:
     """Take what the cache holds and start compiling the other charts in worker processes, without waiting.
 
     The build reads its chapters meanwhile; only then does it know the states (first
     steps, figures) that need pictures, and it hands them to PendingCharts.finish.
     A preview (the dev server) skips the 2x PNG and the pictures of step states, which
     take most of a chart's time; a later full build adds them to the cached chart.
+    `theme` (scrolly.theme's chart tokens) is laid under every chart's own config.
     """
-    pending = PendingCharts(paths, cache, write_cache, jobs or os.cpu_count() or 1, preview)
+    pending = PendingCharts(paths, cache, write_cache, jobs or os.cpu_count() or 1, preview, theme)
     for name, path in paths.items():
-        key = _cache_key(path, _recorded_inputs(cache, name))
+        key = _cache_key(path, _recorded_inputs(cache, name), theme)
         chart = _cache_read(cache, name, key)
         if chart is not None:
             pending.cached[name] = (key, chart)
         else:
-            pending.compiling[name] = chart_workers(pending.jobs).submit(compile_chart, name, path, [{}], not preview, limit=TIME_LIMIT)
+            pending.compiling[name] = chart_workers(pending.jobs).submit(compile_chart, name, path, [{}], not preview, theme, limit=TIME_LIMIT)
     return pending
 
 
@@ -130,6 +133,7 @@ class PendingCharts:
     write_cache: bool
     jobs: int
     preview: bool
+    theme: dict | None = None
     cached: dict[str, tuple[str, Chart]] = field(default_factory=dict)  # name -> (cache key, chart)
     compiling: dict[str, Task] = field(default_factory=dict)  # name -> its compile_chart in a worker
 
@@ -158,7 +162,7 @@ class PendingCharts:
             name = names[future]
             outcome = _outcome(self.compiling[name], self.paths[name])
             if isinstance(outcome, Chart):
-                charts[name], keys[name] = outcome, _cache_key(self.paths[name], list(outcome.inputs))
+                charts[name], keys[name] = outcome, _cache_key(self.paths[name], list(outcome.inputs), self.theme)
                 draw_missing(name)
             else:
                 problems += outcome
@@ -217,7 +221,7 @@ def _timeout(path: Path) -> Problem:
     return Problem(path, 1, f"chart() did not finish within {TIME_LIMIT:g} seconds and was stopped: is it reading a huge file or looping forever?")
 
 
-def compile_chart(name: str, path: Path, states: list[dict], png: bool = True) -> Chart | list[Problem]:
+def compile_chart(name: str, path: Path, states: list[dict], png: bool = True, theme: dict | None = None) -> Chart | list[Problem]:
     """Run one chart module and compile its chart and the given states."""
     with _recording_reads() as inputs:
         chart, table_function, problems = _run_module(name, path)
@@ -232,6 +236,8 @@ def compile_chart(name: str, path: Path, states: list[dict], png: bool = True) -
     del chart  # its rows are copied into the spec: with 100,000 of them, tens of MB
     problems = _check_metadata(path, vega_lite)
     params = _params(vega_lite)
+    title = vega_lite.get("title")
+    vega_lite = themed_spec(vega_lite, theme) if theme else vega_lite
     try:
         vega = _shared_rows(vega_lite, vlc.vegalite_to_vega(vega_lite))
         svg = smaller_svg(vlc.vega_to_svg(vega))
@@ -245,7 +251,6 @@ def compile_chart(name: str, path: Path, states: list[dict], png: bool = True) -
     if problems:
         return problems
     width, height = _svg_size(svg)
-    title = vega_lite.get("title")
     chart_record = Chart(
         name=name,
         path=path,
@@ -396,7 +401,7 @@ def png_of(svg: str) -> bytes:
     """A 2x PNG of a chart's SVG: rasterizing the SVG Vega already drew takes a third of the time of drawing again."""
     import vl_convert as vlc
 
-    return vlc.svg_to_png(svg, scale=2)
+    return vlc.svg_to_png(with_fallback_colors(svg), scale=2)
 
 
 def _value_problem(chart: Chart, name: str, value: object) -> str | None:
@@ -546,7 +551,7 @@ def _recording_reads():
 _hooks: list = []
 
 
-def _cache_key(path: Path, inputs: list[str] | None) -> str:
+def _cache_key(path: Path, inputs: list[str] | None, theme: dict | None = None) -> str:
     """Hash of what a chart's output depends on: its module, the data it read last time, the tools.
 
     A chart that has never been compiled has no recorded inputs: its key then covers
@@ -554,6 +559,7 @@ def _cache_key(path: Path, inputs: list[str] | None) -> str:
     """
     digest = hashlib.sha256()
     digest.update(_tools())
+    digest.update(json.dumps(theme, sort_keys=True).encode())
     digest.update(path.read_bytes())
     for name in inputs if inputs is not None else ["<never compiled>"]:
         file = path.parent / name
@@ -564,7 +570,7 @@ def _cache_key(path: Path, inputs: list[str] | None) -> str:
 @functools.cache
 def _tools() -> bytes:
     """What every cached chart depends on besides its own input: this module and the tools' versions."""
-    return Path(__file__).read_bytes() + "".join(f"\0{package}={_version(package)}" for package in ("altair", "vl-convert-python")).encode()
+    return Path(__file__).read_bytes() + (Path(__file__).parent / "theme.py").read_bytes() + "".join(f"\0{package}={_version(package)}" for package in ("altair", "vl-convert-python")).encode()
 
 
 @functools.cache

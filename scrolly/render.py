@@ -20,10 +20,13 @@ from .charts import Chart, state_key
 from .config import Config
 from .csp import with_policy
 from .content import Chapter, Figure, Scrolly, markdown
+from .describe import figure_alt, picture_alt, step_alts
 from .embed import downloads, embed_files, embed_snippet, lead_chart, social_meta
 from .problems import Problem, ProjectError
+from .theme import picture_svg, stylesheet
 
 PACKAGE_ASSETS = ("story.css", "scrolly.js", "embed.css", "embed-page.js", "embed-control.js")
+THEMED_ASSETS = ("story.css", "embed.css")  # they start with the design tokens (scrolly.theme)
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ class ChartView:
     picture_url: str
 
 
-def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart], vega_js: bytes, compiled_templates: Path | None = None) -> dict[str, bytes]:
+def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart], vega_js: bytes, compiled_templates: Path | None = None, descriptions: dict | None = None) -> dict[str, bytes]:
     """Every file of the site, by its path inside the output folder.
 
     Jinja keeps the templates it compiles in `compiled_templates`, if given, so that
@@ -43,8 +46,10 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
     """
     files: dict[str, bytes] = {}
     assets = {}
+    tokens = stylesheet(config.theme).encode()
     for name in PACKAGE_ASSETS:
-        assets[name] = _add_hashed(files, f"assets/{name}", resources.files("scrolly.assets").joinpath(name).read_bytes())
+        data = resources.files("scrolly.assets").joinpath(name).read_bytes()
+        assets[name] = _add_hashed(files, f"assets/{name}", tokens + data if name in THEMED_ASSETS else data)
     assets["vega.js"] = _add_hashed(files, "assets/vega.js", vega_js)
 
     for chart in charts.values():
@@ -52,7 +57,7 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
         files[f"charts/{chart.name}.vg.json"] = _json(chart.vega)
         if chart.png:  # a preview has none
             files[f"charts/{chart.name}.png"] = chart.png
-        files[f"charts/{chart.name}.svg"] = chart.svg.encode()
+        files[f"charts/{chart.name}.svg"] = picture_svg(chart.svg, config.theme).encode()
 
     def view(name: str, values: dict) -> ChartView:
         """The chart in the state `values` sets, from its defaults; its picture is written when a page uses it."""
@@ -61,6 +66,8 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
         picture = chart.pictures.get(state_key(values))
         if picture is None:  # a preview draws only the default state; the live chart shows the rest
             values, picture = {}, chart.pictures[state_key({})]
+        if chart.picture_type == "svg":  # the colour scheme's variables, for an <img> that cannot see the page's
+            picture = picture_svg(picture.decode(), config.theme).encode()
         if not values:
             url = f"charts/{chart.name}.{chart.picture_type}"
             files[url] = picture
@@ -69,13 +76,16 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
         return ChartView(chart=chart, state=state, picture_url=url)
 
     env = _environment(config.root / "templates", compiled_templates)
-    inline = markdown(html=False)  # site.toml text: its Markdown, never raw HTML
+    inline = markdown(html=False, typographer=config.typographer)  # site.toml text: its Markdown, never raw HTML
     context = dict(
         site=config,
         chapters=chapters,
         charts=charts,
         asset=assets,
         view=view,
+        step_alts=lambda block: step_alts(block, charts[block.chart], descriptions or {}),
+        figure_alt=lambda block: figure_alt(block, charts[block.chart], descriptions or {}),
+        picture_alt=picture_alt,
         Scrolly=Scrolly,
         Figure=Figure,
         summary=[inline.renderInline(item) for item in config.summary],
