@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from .problems import Problem, ProjectError
 from .svg import smaller_svg
-from .theme import themed_spec, with_fallback_colors
+from .theme import themed_spec, untitled, with_fallback_colors
 
 if TYPE_CHECKING:
     from .workers import Task, Workers
@@ -239,7 +239,7 @@ def compile_chart(name: str, path: Path, states: list[dict], png: bool = True, t
     title = vega_lite.get("title")
     vega_lite = themed_spec(vega_lite, theme) if theme else vega_lite
     try:
-        vega = _shared_rows(vega_lite, vlc.vegalite_to_vega(vega_lite))
+        vega = _shared_rows(vega_lite, vlc.vegalite_to_vega(untitled(vega_lite)))
         svg = smaller_svg(vlc.vega_to_svg(vega))
         png = png_of(svg) if png or len(svg) > MAX_SVG_BYTES else b""
     except Exception as err:

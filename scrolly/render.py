@@ -76,7 +76,7 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
         return ChartView(chart=chart, state=state, picture_url=url)
 
     env = _environment(config.root / "templates", compiled_templates)
-    inline = markdown(html=False, typographer=config.typographer)  # site.toml text: its Markdown, never raw HTML
+    inline = markdown(html=False, typographer=False)  # site.toml text, as written: its Markdown, never raw HTML
     context = dict(
         site=config,
         chapters=chapters,

@@ -96,15 +96,14 @@ def vega_lite_config(tokens: dict) -> dict:
 
 
 def themed_spec(spec: dict, tokens: dict) -> dict:
-    """The spec as the page draws it: the theme under the chart's own config, and no title.
+    """The spec with the theme under the chart's own config (which wins key by key)."""
+    return spec | {"config": _merged(vega_lite_config(tokens), spec.get("config") or {})}
 
-    The page shows the title in HTML above the chart (in its own type, wrapping with the
-    text), so drawing it in the graphic too would show it twice. The chart's own config
-    wins key by key over the theme's.
-    """
-    themed = {key: value for key, value in spec.items() if key != "title"}
-    themed["config"] = _merged(vega_lite_config(tokens), spec.get("config") or {})
-    return themed
+
+def untitled(spec: dict) -> dict:
+    """The spec as the page draws it: without its title, which the page shows in HTML above
+    the chart (in its own type, wrapping with the text); drawn too, it would show twice."""
+    return {key: value for key, value in spec.items() if key != "title"}
 
 
 def _merged(base: dict, own: dict) -> dict:

@@ -62,7 +62,6 @@ class LiveChart {
     this.box = figure.querySelector(".chart-box");
     this.img = figure.querySelector(".chart-static");
     this.state = JSON.parse(figure.dataset.state);
-    this.live = null;
     this.view = null;
     this.design = null;   // the chart's own plot size and the room its axes, legends and title take
     this.fittedTo = "";   // the box size the view was last laid out for
@@ -89,7 +88,6 @@ class LiveChart {
     live.setAttribute("role", "img");
     live.setAttribute("aria-label", this.img.alt);
     live.hidden = true;
-    this.live = live;
     this.box.append(live);
     const view = new vega.View(vega.parse(spec, null, { ast: true }), {
       expr: vega.expressionInterpreter,
@@ -103,6 +101,7 @@ class LiveChart {
       ? { width: spec.width, height: spec.height, padX: this.img.naturalWidth - spec.width, padY: this.img.naturalHeight - spec.height }
       : null;
     this.view = view.initialize(live);
+    this.view.description(this.img.alt);  // Vega names its container after the spec's description
     this.setAll(this.state);
     await nextTask();  // the first run is the biggest piece (a map: some 40 ms)
     await this.fit();
@@ -149,7 +148,7 @@ class LiveChart {
   label(alt) {
     const text = alt ? `${this.figure.dataset.description} ${alt}` : this.figure.dataset.description;
     this.img.alt = text;
-    this.live?.setAttribute("aria-label", text);
+    this.view?.description(text);
   }
 
   setAll(state) {
