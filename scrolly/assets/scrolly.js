@@ -331,6 +331,8 @@ function showTocEdges() {
   toc.classList.toggle("more-after", tocList.scrollLeft + tocList.clientWidth < tocList.scrollWidth - 1);
 }
 tocList.addEventListener("scroll", showTocEdges, { passive: true });
+// A chapter link focused from the keyboard comes fully into view, clear of the fades.
+tocList.addEventListener("focusin", (event) => event.target.scrollIntoView({ block: "nearest", inline: "nearest" }));
 addEventListener("resize", showTocEdges);
 showTocEdges();
 
