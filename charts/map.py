@@ -74,6 +74,11 @@ APPLICANTS = {"752": "Sweden"}  # applied; joined only on 7 March 2024
 AP4 = {"392": "Japan", "410": "South Korea", "036": "Australia", "554": "New Zealand"}
 CHINA = {"156": "China"}
 
+# The page's colours (scrolly's design tokens, as CSS variables with the light value as
+# fallback): text and halos follow the page into dark mode.
+INK, MUTED, PAPER = "var(--ink, #1b1b1b)", "var(--muted, #4a4a4a)", "var(--paper, #fdfcf8)"
+AXIS = "var(--axis, #767676)"
+
 # Territories of members that the file draws as shapes of their own, with the member
 # each belongs to: drawn and listed with it (see data/README.md).
 TERRITORIES = {
@@ -94,10 +99,10 @@ STATUS = {
 
 # category, legend label, fill, outline, outline width
 CATEGORIES = [
-    ("member", "NATO member (31)", COLOUR["nato"], "#ffffff", 0.6),
+    ("member", "NATO member (31)", COLOUR["nato"], PAPER, 0.6),
     ("applicant", "Sweden: applicant", APPLICANT_FILL, APPLICANT_OUTLINE, 1.5),
-    ("ap4", "AP4 partner", COLOUR["japan-ap4"], "#ffffff", 0.6),
-    ("china", "China", COLOUR["france-china"], "#ffffff", 0.6),
+    ("ap4", "AP4 partner", COLOUR["japan-ap4"], PAPER, 0.6),
+    ("china", "China", COLOUR["france-china"], PAPER, 0.6),
     ("other", "Other", OTHER_FILL, OTHER_OUTLINE, 0.5),
 ]
 LABELS = {key: label for key, label, *_ in CATEGORIES}
@@ -243,7 +248,7 @@ def chart() -> alt.LayerChart:
                     labelFontSize=12,
                     symbolType="square",
                     symbolSize=140,
-                    symbolStrokeColor="#555555",
+                    symbolStrokeColor=MUTED,
                     symbolStrokeWidth=0.8,
                     labelLimit=160,
                     columnPadding=12,
@@ -278,17 +283,14 @@ def chart() -> alt.LayerChart:
     )
     where = dict(longitude="lon:Q", latitude="lat:Q")
 
-    # the focus ring: black on a white halo, clear on any fill
-    def ring_of(colour: str, width: float) -> alt.Chart:
-        return (
-            places.transform_filter("datum.focused")
-            .mark_circle(filled=False, stroke=colour, strokeWidth=width, size=480, clip=True, aria=False)
-            .encode(**where)
-        )
-
-    ring_halo, ring = ring_of("#ffffff", 5.5), ring_of("#111111", 2.5)
+    # the focus ring, in the page's ink: 3:1 or more on every fill, in both colour schemes
+    ring = (
+        places.transform_filter("datum.focused")
+        .mark_circle(filled=False, stroke=INK, strokeWidth=2.5, size=480, clip=True, aria=False)
+        .encode(**where)
+    )
     dots = places.mark_point(
-        filled=True, shape="circle", fill="#111111", stroke="#ffffff", opacity=1, clip=True
+        filled=True, shape="circle", fill=INK, stroke=PAPER, opacity=1, clip=True
     ).encode(
         **where,
         size=alt.condition("datum.focused", alt.value(150), alt.value(60)),
@@ -306,20 +308,20 @@ def chart() -> alt.LayerChart:
         fontWeight={"expr": "datum.focused ? 'bold' : 'normal'"},
     )
     shown = places.transform_filter("datum.show")
-    # a white halo under each label keeps it legible over any fill
+    # a halo of the page's colour under each label keeps it legible over any fill
     halo = shown.mark_text(
-        stroke="#ffffff", strokeWidth=3.5, strokeJoin="round", fill="#ffffff", aria=False, **text_props
+        stroke=PAPER, strokeWidth=3.5, strokeJoin="round", fill=PAPER, aria=False, **text_props
     ).encode(**where, text="name:N")
-    labels = shown.mark_text(fill="#111111", aria=False, **text_props).encode(**where, text="name:N")
+    labels = shown.mark_text(fill=INK, aria=False, **text_props).encode(**where, text="name:N")
 
     layered = (
-        alt.layer(countries, ring_halo, ring, dots, halo, labels)
+        alt.layer(countries, ring, dots, halo, labels)
         .project(**projection)
         .add_params(focus, lon, lat, zoom)
         .properties(
             width=WIDTH,
             height=HEIGHT,
-            title=alt.Title("NATO, its Pacific partners and China", anchor="start", fontSize=16),
+            title="NATO, its Pacific partners and China",
             description=(
                 "World map coloured by status in July 2023: the 31 NATO members in blue, "
                 "Sweden, an applicant that had not yet joined, in yellow outlined in black, "
@@ -332,9 +334,7 @@ def chart() -> alt.LayerChart:
                 "source": "Shapes: Natural Earth 1:110m via world-atlas 2.0.2; membership: public record"
             },
         )
-        .configure_view(stroke="#8C8C8C", fill="#ffffff")
-        .configure_legend(labelColor="#222222")
-        .configure_title(color="#111111")
+        .configure_view(stroke=AXIS)
     )
     # Set as an attribute, not through .properties(), which would check all of the
     # world's shapes against the schema on every build (the spec is checked once later).

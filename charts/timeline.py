@@ -27,6 +27,10 @@ DATA = Path(__file__).parent / "data" / "events.csv"
 
 WIDTH, HEIGHT = 600, 400
 
+# The page's colours (scrolly's design tokens, as CSS variables with the light value as
+# fallback), so the timeline follows the page into dark mode.
+INK, MUTED, PAPER = "var(--ink, #1b1b1b)", "var(--muted, #4a4a4a)", "var(--paper, #fdfcf8)"
+
 # How each event's date should be read: exact days, or a representative date
 # standing for a period the sources give only roughly (see data/README.md).
 WHEN = {
@@ -174,7 +178,7 @@ def chart() -> alt.LayerChart:
 
     focus_rule = (
         base.transform_filter("datum.focused")
-        .mark_rule(color="#222222", strokeDash=[4, 3], strokeWidth=1.5, clip=True, aria=False)
+        .mark_rule(color=INK, strokeDash=[4, 3], strokeWidth=1.5, clip=True, aria=False)
         .encode(x=x("tm"))
     )
 
@@ -192,7 +196,7 @@ def chart() -> alt.LayerChart:
         )
     )
 
-    points = base.mark_point(filled=True, clip=True, stroke="#ffffff", opacity=1).encode(
+    points = base.mark_point(filled=True, clip=True, stroke=PAPER, opacity=1).encode(
         x=x("tm"),
         y=y,
         color=color,
@@ -205,7 +209,7 @@ def chart() -> alt.LayerChart:
 
     ring = (
         base.transform_filter("datum.focused")
-        .mark_point(filled=False, clip=True, color="#111111", strokeWidth=2, size=620, shape="circle", aria=False)
+        .mark_point(filled=False, clip=True, color=INK, strokeWidth=2, size=620, shape="circle", aria=False)
         .encode(x=x("tm"), y=y)
     )
 
@@ -219,11 +223,11 @@ def chart() -> alt.LayerChart:
     def labels(side: str, halo: bool) -> alt.Chart:
         """Labels left of the middle of the window run to the right of their
         mark, the others to the left; ``limit`` truncates rather than spill.
-        The halo copy (white outline) keeps text clear of the guide line."""
+        The halo copy (outlined in the page's colour) keeps text clear of the guide line."""
         paint = (
-            dict(stroke="#ffffff", strokeWidth=4, strokeJoin="round", fill="#ffffff")
+            dict(stroke=PAPER, strokeWidth=4, strokeJoin="round", fill=PAPER)
             if halo
-            else dict(fill={"expr": "datum.focused ? '#000000' : '#3d3d3d'"})
+            else dict(fill={"expr": f"datum.focused ? '{INK}' : '{MUTED}'"})
         )
         if side == "right":
             test, field, align = "datum.frac < 0.5", "lr", "left"
@@ -255,7 +259,7 @@ def chart() -> alt.LayerChart:
         .properties(
             width=WIDTH,
             height=HEIGHT,
-            title=alt.Title("2023, event by event", anchor="start", fontSize=16),
+            title="2023, event by event",
             description=(
                 "Timeline of 2023, one row per event in date order, from Stoltenberg's "
                 "visit to Tokyo on 31 January to the revised target for a NATO office in "
@@ -266,8 +270,4 @@ def chart() -> alt.LayerChart:
             ),
             usermeta={"source": "Events: SpyTalk (Ayako Doi, July 2023) and the public record"},
         )
-        .configure_view(stroke=None)
-        .configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#3d3d3d", domainColor="#767676", tickColor="#767676", gridColor="#ececec")
-        .configure_legend(labelColor="#222222")
-        .configure_title(color="#111111")
     )

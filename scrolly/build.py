@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from .charts import Chart, ChartCache, ChartWorker, PendingCharts, chart_paths, start_vega_runtime
 from .config import Config, load_config
 from .content import Chapter, chart_uses, read_chapters
+from .describe import alt_warnings, module_descriptions
 from .problems import Problem, ProjectError, did_you_mean
 from .render import Templates, render_site
 from .settings import Settings, load_settings
@@ -38,6 +39,7 @@ class BuildResult:
     seconds: float
     compiled: tuple[str, ...] = ()  # charts compiled afresh (the others came from the cache)
     digests: dict | None = None  # output path -> digest of its content (see write.digests)
+    warnings: tuple[Problem, ...] = ()  # worth fixing, but the site was built
 
 
 class Build:
@@ -98,7 +100,7 @@ class Build:
         # the chapters; the states to draw are known once they are read.
         pending = step("start the charts (read the cache, send the rest to workers)",
                        PendingCharts, paths, self.cache, self.workers, self.mode == "preview",
-                       self.settings.chart_time_limit)
+                       self.settings.chart_time_limit, config.theme.chart_tokens())
         vega_runtime = step("start the Vega runtime (from the user cache, else bundled)",
                             start_vega_runtime, self.runtime_folders, writes, self.workers)
         chapters = _gather(problems, step, "read chapters (markdown-it)", read_chapters, config) or []
@@ -108,15 +110,25 @@ class Build:
         _gather(problems, step, "check step values", check_values, chapters, charts or {})
         if problems:
             raise ProjectError(problems)
+        descriptions = _gather(problems, step, "describe chart states (describe() of chart modules)",
+                               module_descriptions, chapters, charts, paths, self.cache.folder,
+                               writes, self._submit)
+        if problems:
+            raise ProjectError(problems)
         runtime = step("wait for the Vega runtime", vega_runtime)
         files = step("render pages (Jinja2)", render_site, config, chapters, charts, runtime,
-                     self.templates)
+                     self.templates, descriptions)
         if writes:
             progress("files", 0, len(files))
             step("write files", write_site, files, out)
         compiled = tuple(name for name, chart in charts.items() if not chart.from_cache)
         seconds = time.perf_counter() - started
-        return BuildResult(len(chapters), len(charts), len(files), seconds, compiled, digests(files))
+        return BuildResult(len(chapters), len(charts), len(files), seconds, compiled, digests(files),
+                           tuple(alt_warnings(chapters)))
+
+    def _submit(self, function, *args):
+        """Run a chart-module function in a worker, within the time a chart may take."""
+        return self.workers().submit(function, *args, limit=self.settings.chart_time_limit)
 
 
 def build_site(root: Path, out: Path | None = None, write: bool = True, progress=None,

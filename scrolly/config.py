@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import Problem, ProjectError, did_you_mean
+from .theme import Theme, check_tokens, make_theme
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ class Config:
     chapters: tuple[str, ...] | None = None
     summary: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
+    typographer: bool = True  # curly quotes and dashes in the prose
+    dark_mode: bool = True  # follow readers whose system asks for a dark page
+    theme: Theme = field(default_factory=Theme)
 
     @property
     def path(self) -> Path:
@@ -50,6 +54,9 @@ SITE_KEYS = {
     "chapters": (list, "a list of chapter file names (without .md)"),
     "summary": (list, "a list of strings"),
     "sources": (list, "an array of tables: [[sources]]"),
+    "typographer": (bool, "true or false"),
+    "dark_mode": (bool, "true or false"),
+    "theme": (dict, "a table: [theme]"),
 }
 SOURCE_KEYS = {name: (str, "a string") for name in ("title", "publisher", "author", "date", "url", "note")}
 
@@ -112,9 +119,20 @@ def _validate(root: Path, path: Path, text: str, raw: dict) -> Config:
     elif base_url and not base_url.endswith("/"):
         base_url += "/"
 
+    theme_table = values.pop("theme", {})
+    theme_problems = [
+        Problem(path, _line_of_key(text, key, _line_of_nth(text, rf"^\s*\[\s*{re.escape(table)}\s*\]", 0)), message)
+        for table, key, message in check_tokens(theme_table, "theme")
+    ]
+    problems += theme_problems
+    dark_mode = values.pop("dark_mode", True)
+    theme = Theme() if theme_problems else make_theme(theme_table, dark_mode)
+
     if problems:
         raise ProjectError(problems)
     return Config(
+        theme=theme,
+        dark_mode=dark_mode,
         root=root,
         date=date,
         base_url=base_url,
@@ -139,6 +157,8 @@ def _check_keys(path: Path, text: str, table: dict, known: dict, where: str, aft
 
 
 def _is_valid(key: str, value: object, known: dict) -> bool:
+    if key in known and known[key][0] is bool:
+        return isinstance(value, bool)
     return key in known and isinstance(value, known[key][0]) and not isinstance(value, bool)
 
 

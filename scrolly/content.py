@@ -35,6 +35,7 @@ class Step:
     values: dict
     html: str
     line: int
+    alt: str = ""  # what the chart shows at this step, in words (for screen readers)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Figure:
     values: dict
     caption_html: str
     line: int
+    alt: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,16 +80,38 @@ class Chapter:
         return [step for block in self.blocks if isinstance(block, Scrolly) for step in block.steps]
 
 
-def markdown(html: bool = True) -> MarkdownIt:
+def markdown(html: bool = True, typographer: bool = True) -> MarkdownIt:
     """The one Markdown parser: CommonMark plus tables, footnotes, block attributes and `:::` directives.
 
     Chapters may hold raw HTML (authors own their site); text from site.toml is parsed
-    with `html=False`, so markup in a config value shows as text.
+    with `html=False`, so markup in a config value shows as text. The typographer turns
+    straight quotes into curly ones and `--` into dashes (site.toml: `typographer`).
     """
-    md = MarkdownIt("commonmark", {"typographer": False, "html": html}).enable("table")
+    md = MarkdownIt("commonmark", {"typographer": typographer, "html": html}).enable("table")
+    if typographer:
+        md.enable(["replacements", "smartquotes"])
     md.use(front_matter_plugin).use(footnote_plugin).use(attrs_block_plugin)
     md.use(container_plugin, "directive", validate=lambda params, *rest: True)
+    md.core.ruler.push("subheads", _subheads)
+    md.add_render_rule("footnote_anchor", _footnote_backlink)
     return md
+
+
+def _subheads(state) -> None:
+    """Headings in a chapter sit under its title (an h2): `#` and `##` become h3, `###` h4, …"""
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, max(3, int(token.tag[1]) + 1))}"
+
+
+def _footnote_backlink(self, tokens, index, options, env) -> str:
+    """The footnote's link back to where it is cited, named for screen readers (not just "↩")."""
+    ident = self.rules["footnote_anchor_name"](tokens, index, options, env)
+    number = ident.rsplit("-", 1)[-1]
+    if tokens[index].meta["subId"] > 0:
+        ident += f":{tokens[index].meta['subId']}"
+    label = f"Back to the text of footnote {number}"
+    return f' <a href="#fnref{ident}" class="footnote-backref" aria-label="{label}">\u21a9\ufe0e</a>'
 
 
 def parse_values(text: str) -> dict:
@@ -139,7 +163,7 @@ def read_chapters(config: Config) -> list[Chapter]:
     problems: list[Problem] = []
     if config.chapters is not None:
         files = _ordered(files, config, problems)
-    md = markdown()
+    md = markdown(typographer=config.typographer)
     chapters, seen = [], {}
     for path in files:
         try:
@@ -268,13 +292,14 @@ def _directive(tokens: list[Token], path: Path, md: MarkdownIt, env: dict, probl
     if name == "chart":
         chart, _, rest = args.strip().partition(" ")
         values = _values(rest, path, line, problems)
+        alt = _alt(values, path, line, problems)
         if not NAME.match(chart):
             problems.append(Problem(path, line, f"'{fence} chart' needs a chart name, like '{fence} chart map'"))
             return None
         if any(t.type == "container_directive_open" for t in tokens[1:-1]):
             problems.append(Problem(path, line, "a chart's caption cannot hold other ':::' directives"))
         caption = md.renderer.render(tokens[1:-1], md.options, env)
-        return Figure(chart=chart, values=values if values is not None else {}, caption_html=caption, line=line)
+        return Figure(chart=chart, values=values if values is not None else {}, caption_html=caption, line=line, alt=alt)
     if name == "step":
         problems.append(Problem(path, line, "a step must be inside a scrolly section: open one with ':::: scrolly CHART' before it and close it with '::::' after the last step"))
     else:
@@ -308,8 +333,9 @@ def _scrolly(tokens, chart, line, path, md, env, problems):
             problems.append(Problem(path, step_line, "a step cannot hold other ':::' directives"))
         else:
             values = _values(args, path, step_line, problems)
+            alt = _alt(values, path, step_line, problems)
             html = md.renderer.render(tokens[index + 1 : end], md.options, env)
-            steps.append(Step(values=values if values is not None else {}, html=html, line=step_line))
+            steps.append(Step(values=values if values is not None else {}, html=html, line=step_line, alt=alt))
         index = end + 1
     if not steps and not any(p.path == path and p.line > line for p in problems):
         problems.append(Problem(path, line, "this scrolly section has no steps: add '::: step' blocks inside it"))
@@ -331,6 +357,17 @@ def _values(text: str, path: Path, line: int, problems: list[Problem]) -> dict |
     except ValueError as err:
         problems.append(Problem(path, line, str(err)))
         return None
+
+
+def _alt(values: dict | None, path: Path, line: int, problems: list[Problem]) -> str:
+    """Take `alt="…"` (the words for what the chart shows) out of a step's or figure's values."""
+    if values is None or "alt" not in values:
+        return ""
+    alt = values.pop("alt")
+    if not isinstance(alt, str) or not alt.strip():
+        problems.append(Problem(path, line, f"alt must be text in double quotes saying what the chart shows, like alt=\"Tokyo is highlighted\", got {json.dumps(alt)}"))
+        return ""
+    return " ".join(alt.split())
 
 
 @dataclass(frozen=True)

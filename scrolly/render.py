@@ -21,10 +21,13 @@ from .charts import Chart, state_key
 from .config import Config
 from .csp import with_policy
 from .content import Chapter, Figure, Scrolly, chart_uses, markdown
+from .describe import figure_alt, picture_alt, step_alts
 from .embed import downloads, embed_files, embed_snippet, lead_chart, social_meta
 from .problems import Problem, ProjectError
+from .theme import Theme, picture_svg, stylesheet
 
 PACKAGE_ASSETS = ("story.css", "scrolly.js", "embed.css", "embed-page.js", "embed-control.js")
+THEMED_ASSETS = ("story.css", "embed.css")  # they start with the design tokens (scrolly.theme)
 
 
 @dataclass(frozen=True)
@@ -61,17 +64,21 @@ class Templates:
 
 
 def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart], vega_js: bytes,
-                templates: Templates) -> dict[str, bytes]:
-    """Every file of the site, by its path inside the output folder."""
+                templates: Templates, descriptions: dict) -> dict[str, bytes]:
+    """Every file of the site, by its path inside the output folder.
+
+    `descriptions` holds what the chart modules' describe() says of each state.
+    """
     files: dict[str, bytes] = {}
     assets = {}
+    tokens = stylesheet(config.theme).encode()
     for name in PACKAGE_ASSETS:
         data = resources.files("scrolly.assets").joinpath(name).read_bytes()
-        assets[name] = _add_hashed(files, f"assets/{name}", data)
+        assets[name] = _add_hashed(files, f"assets/{name}", tokens + data if name in THEMED_ASSETS else data)
     assets["vega.js"] = _add_hashed(files, "assets/vega.js", vega_js)
     for chart in charts.values():
-        files |= chart_files(chart)
-    pictures = picture_urls(charts, chart_uses(chapters), files)
+        files |= chart_files(chart, config.theme)
+    pictures = picture_urls(charts, chart_uses(chapters), files, config.theme)
 
     def view(name: str, values: dict) -> ChartView:
         """The chart in the state `values` sets, from its defaults, and its first picture."""
@@ -80,13 +87,16 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
         url = pictures.get((name, state_key(values)), default_picture(chart))
         return ChartView(chart=chart, state=state, picture_url=url)
 
-    inline = markdown(html=False)  # site.toml text: its Markdown, never raw HTML
+    inline = markdown(html=False, typographer=False)  # site.toml text as written, never raw HTML
     context = dict(
         site=config,
         chapters=chapters,
         charts=charts,
         asset=assets,
         view=view,
+        step_alts=lambda block: step_alts(block, charts[block.chart], descriptions),
+        figure_alt=lambda block: figure_alt(block, charts[block.chart], descriptions),
+        picture_alt=picture_alt,
         summary=[inline.renderInline(item) for item in config.summary],
         embed_snippet=partial(embed_snippet, config),
         downloads=downloads,
@@ -97,12 +107,12 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
     return dict(sorted(files.items()))
 
 
-def chart_files(chart: Chart) -> dict[str, bytes]:
+def chart_files(chart: Chart, theme: Theme) -> dict[str, bytes]:
     """The chart's specs and images at their fixed addresses (embeds and downloads use them)."""
     files = {
         f"charts/{chart.name}.vl.json": _json(chart.vega_lite),
         f"charts/{chart.name}.vg.json": _json(chart.vega),
-        f"charts/{chart.name}.svg": chart.svg.encode(),
+        f"charts/{chart.name}.svg": picture_svg(chart.svg, theme).encode(),
     }
     if chart.png:  # a preview has none
         files[f"charts/{chart.name}.png"] = chart.png
@@ -114,11 +124,13 @@ def default_picture(chart: Chart) -> str:
     return f"charts/{chart.name}.{chart.picture_type}"
 
 
-def picture_urls(charts: dict[str, Chart], uses, files: dict[str, bytes]) -> dict[tuple[str, str], str]:
+def picture_urls(charts: dict[str, Chart], uses, files: dict[str, bytes],
+                 theme: Theme) -> dict[tuple[str, str], str]:
     """The address of the first picture of each state the chapters show, added to `files`.
 
     A state without a picture of its own (a preview draws only the default state; the
-    live chart shows the rest) is shown with the default one.
+    live chart shows the rest) is shown with the default one. An SVG picture carries the
+    colour schemes' variables, since an <img> cannot see the page's.
     """
     urls = {}
     for use in uses:
@@ -126,6 +138,8 @@ def picture_urls(charts: dict[str, Chart], uses, files: dict[str, bytes]) -> dic
         key = state_key(use.first or {})
         picture = chart.pictures.get(key)
         if use.first and picture is not None:
+            if chart.picture_type == "svg":
+                picture = picture_svg(picture.decode(), theme).encode()
             urls[(use.chart, key)] = _add_hashed(files, default_picture(chart), picture)
     return urls
 

@@ -59,7 +59,8 @@ def test_build_writes_the_story_and_every_chart_output(project):
     assert len(images) == 2  # the scrolly section and the standalone figure
     for src, alt in images:
         assert (dist / src).read_text().startswith("<svg")
-        assert alt == "Three dots at (1, 2), (2, 3) and (3, 1)."
+    # what the chart is, then what its state shows: the first step sets focus and zoom
+    assert images[0][1] == "Three dots at (1, 2), (2, 3) and (3, 1). Three dots, now with focus “b”, zoom 2."
     for url in page.loads:
         if not url.startswith("data:"):
             assert (dist / url).is_file(), url

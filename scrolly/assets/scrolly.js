@@ -101,6 +101,7 @@ class LiveChart {
       ? { width: spec.width, height: spec.height, padX: this.img.naturalWidth - spec.width, padY: this.img.naturalHeight - spec.height }
       : null;
     this.view = view.initialize(live);
+    this.view.description(this.img.alt);  // Vega names its container after the spec's description
     this.setAll(this.state);
     await nextTask();  // the first run is the biggest piece (a map: some 40 ms)
     await this.fit();
@@ -141,6 +142,13 @@ class LiveChart {
     if (fixedWidth === plotWidth && fixedHeight === plotHeight) return;
     await nextTask();
     await this.view.width(fixedWidth).height(fixedHeight).runAsync();
+  }
+
+  /** Name the graphic for the state it shows: what the chart is, then what this state shows. */
+  label(alt) {
+    const text = alt ? `${this.figure.dataset.description} ${alt}` : this.figure.dataset.description;
+    this.img.alt = text;
+    this.view?.description(text);
   }
 
   setAll(state) {
@@ -198,6 +206,7 @@ class Section {
     this.graphic = element.querySelector(".scrolly-graphic");
     this.chart = chart;
     this.counter = element.querySelector(".step-counter");
+    this.status = element.querySelector(".step-status");
     this.active = -1;
     this.target = null;  // the step a button or key is scrolling to
     const controls = element.querySelector(".step-controls");
@@ -218,12 +227,13 @@ class Section {
 
   /**
    * The height, in the viewport, that a step's top must cross to become active: the middle
-   * of the screen, or on narrow screens a third of the way down the room below the pinned chart.
+   * of the screen, or on narrow screens just below the pinned chart (an eighth of the way
+   * down the room under it), so that the card just activated fits in that room.
    */
   triggerLine() {
     if (!narrow.matches) return innerHeight / 2;
     const pinned = parseFloat(getComputedStyle(this.graphic).top) + this.graphic.offsetHeight;
-    return pinned + (innerHeight - pinned) / 3;
+    return pinned + Math.max(0, innerHeight - pinned) / 8;
   }
 
   update(atBottom) {
@@ -236,9 +246,14 @@ class Section {
     if (atBottom && last.top < innerHeight) index = this.steps.length - 1;
     if (index === this.target) this.target = null;
     if (index === this.active) return;
+    const first = this.active < 0;
     this.active = index;
     this.steps.forEach((step, i) => (i === index ? step.setAttribute("aria-current", "step") : step.removeAttribute("aria-current")));
     this.counter.textContent = `Step ${index + 1} of ${this.steps.length}`;
+    const alt = this.steps[index].dataset.alt || "";
+    this.chart.label(alt);
+    // Screen readers hear what the chart now shows; not on page load, only when the reader moves.
+    if (!first) this.status.textContent = `Step ${index + 1} of ${this.steps.length}: ${alt}`;
     this.chart.show(JSON.parse(this.steps[index].dataset.state));
     this.element.dispatchEvent(new CustomEvent("scrolly:step", { bubbles: true, detail: { index, state: this.chart.state } }));
   }
@@ -308,6 +323,18 @@ function updatePage() {
   if (here !== currentChapter) showChapter(here);
   for (const section of sections) section.update(atBottom);
 }
+
+/** Show a fade and an arrow at each edge of the chapter bar past which there are more chapters. */
+function showTocEdges() {
+  const toc = tocList.parentElement;
+  toc.classList.toggle("more-before", tocList.scrollLeft > 1);
+  toc.classList.toggle("more-after", tocList.scrollLeft + tocList.clientWidth < tocList.scrollWidth - 1);
+}
+tocList.addEventListener("scroll", showTocEdges, { passive: true });
+// A chapter link focused from the keyboard comes fully into view, clear of the fades.
+tocList.addEventListener("focusin", (event) => event.target.scrollIntoView({ block: "nearest", inline: "nearest" }));
+addEventListener("resize", showTocEdges);
+showTocEdges();
 
 function showChapter(link) {
   currentChapter?.removeAttribute("aria-current");

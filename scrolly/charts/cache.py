@@ -30,31 +30,34 @@ class ChartCache:
         self.recent: dict[tuple[str, str], Chart] = {}  # (name, key) -> chart read earlier
         self._tools: bytes | None = None
 
-    def key(self, path: Path, inputs: list[str] | None) -> str:
-        """Hash of what a chart's output depends on: its module, its data, the tools.
+    def key(self, path: Path, inputs: list[str] | None, theme: dict | None = None) -> str:
+        """Hash of what a chart's output depends on: its module, its data, the theme, the tools.
 
         A chart that has never been compiled has no recorded inputs: its key then covers
         nothing it read, and it misses the cache anyway.
         """
         digest = hashlib.sha256()
         digest.update(self.tools())
+        digest.update(json.dumps(theme, sort_keys=True).encode())
         digest.update(path.read_bytes())
         for name in inputs if inputs is not None else ["<never compiled>"]:
             file = path.parent / name
             digest.update(name.encode() + b"\0" + (file.read_bytes() if file.is_file() else b"<missing>"))
         return digest.hexdigest()[:32]
 
-    def current_key(self, name: str, path: Path) -> str:
+    def current_key(self, name: str, path: Path, theme: dict | None = None) -> str:
         """The key of the chart as its module and the data it read last time stand now."""
-        return self.key(path, self.recorded_inputs(name))
+        return self.key(path, self.recorded_inputs(name), theme)
 
     def tools(self) -> bytes:
-        """What every cached chart depends on besides its own input: this package's code and
-        the tools' versions."""
+        """What every cached chart depends on besides its own input: this package's code, the
+        theme's, and the tools' versions."""
         if self._tools is None:
             from importlib.metadata import version
 
-            code = b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py")))
+            here = Path(__file__).parent
+            sources = [*sorted(here.glob("*.py")), here.parent / "theme.py"]
+            code = b"".join(p.read_bytes() for p in sources)
             versions = "".join(f"\0{p}={version(p)}" for p in ("altair", "vl-convert-python"))
             self._tools = code + versions.encode()
         return self._tools

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..problems import Problem, ProjectError
+from ..theme import themed_spec, untitled
 from .model import Chart
 from .module import ReadRecorder, first_lines, line_of_def, read_table, run_module
 from .pictures import MAX_SVG_BYTES, draw_states, png_of, render_states, svg_of, svg_size
@@ -28,21 +29,22 @@ class ChartWorker:
 
 
 def compile_chart(name: str, path: Path, states: list[dict], png: bool = True,
-                  worker: ChartWorker | None = None) -> Chart | list[Problem]:
+                  worker: ChartWorker | None = None, theme: dict | None = None) -> Chart | list[Problem]:
     """Run one chart module, compile its chart and draw the given states.
 
-    Returns the chart, or the problems that stopped it: the edge of a worker's task.
+    `theme` (scrolly.theme's chart tokens) is laid under the chart's own config. Returns
+    the chart, or the problems that stopped it: the edge of a worker's task.
     """
     worker = worker or ChartWorker()
     try:
-        chart = _compiled(name, path, png, worker.reads)
+        chart = _compiled(name, path, png, worker.reads, theme)
     except ProjectError as err:
         return err.problems
     worker.held[name] = render_states(chart, states)
     return worker.held[name]
 
 
-def _compiled(name: str, path: Path, png: bool, reads: ReadRecorder) -> Chart:
+def _compiled(name: str, path: Path, png: bool, reads: ReadRecorder, theme: dict | None) -> Chart:
     with reads.recording() as inputs:
         altair_chart, table_function = run_module(name, path)
     import vl_convert as vlc
@@ -53,8 +55,11 @@ def _compiled(name: str, path: Path, png: bool, reads: ReadRecorder) -> Chart:
         raise ProjectError([invalid_chart_problem(name, path, altair_chart, err)])
     del altair_chart  # its rows are copied into the spec: with 100,000 of them, tens of MB
     problems = metadata_problems(path, vega_lite)
+    title = vega_lite.get("title")
+    vega_lite = themed_spec(vega_lite, theme) if theme else vega_lite
     try:
-        vega = shared_rows(vega_lite, vlc.vegalite_to_vega(vega_lite))
+        # the page shows the title in HTML above the chart: drawn too, it would show twice
+        vega = shared_rows(vega_lite, vlc.vegalite_to_vega(untitled(vega_lite)))
         svg = svg_of(vega)
         png = png_of(svg) if png or len(svg) > MAX_SVG_BYTES else b""
     except Exception as err:
@@ -68,7 +73,6 @@ def _compiled(name: str, path: Path, png: bool, reads: ReadRecorder) -> Chart:
     if problems:
         raise ProjectError(problems)
     width, height = svg_size(svg)
-    title = vega_lite.get("title")
     return Chart(
         name=name,
         path=path,
@@ -97,8 +101,9 @@ def _relative_inputs(paths: set[Path], module: Path) -> tuple[str, ...]:
 
 # -- tasks sent to worker processes (each gets the worker's ChartWorker first) -----------
 
-def compile_task(worker: ChartWorker, name: str, path: Path, states: list[dict], png: bool):
-    return compile_chart(name, path, states, png, worker)
+def compile_task(worker: ChartWorker, name: str, path: Path, states: list[dict], png: bool,
+                 theme: dict | None):
+    return compile_chart(name, path, states, png, worker, theme)
 
 
 def draw_held_task(worker: ChartWorker, name: str, states: list[dict], png: bool):

@@ -31,21 +31,22 @@ class PendingCharts:
     """
 
     def __init__(self, paths: dict[str, Path], cache: ChartCache, pool: Callable[[], Workers],
-                 preview: bool, time_limit: float):
+                 preview: bool, time_limit: float, theme: dict | None = None):
         self.paths = paths
         self.cache = cache
         self.pool = pool  # the workers, started on first use: a fully cached build starts none
         self.preview = preview
         self.time_limit = time_limit
+        self.theme = theme  # scrolly.theme's chart tokens, laid under every chart's config
         self.cached: dict[str, tuple[str, Chart]] = {}  # name -> (cache key, chart)
         self.compiling: dict[str, Task] = {}  # name -> its compile in a worker
         for name, path in paths.items():
-            key = cache.current_key(name, path)
+            key = cache.current_key(name, path, theme)
             chart = cache.read(name, key)
             if chart is not None:
                 self.cached[name] = (key, chart)
             else:
-                self.compiling[name] = self._submit(compile_task, name, path, [{}], not preview)
+                self.compiling[name] = self._submit(compile_task, name, path, [{}], not preview, theme)
 
     def finish(self, states: dict[str, list[dict]], progress=None) -> dict[str, Chart]:
         """Wait for the charts and draw the states they are first shown in.
@@ -61,7 +62,7 @@ class PendingCharts:
             if isinstance(outcome, list):
                 problems += outcome
                 continue
-            charts[name], keys[name] = outcome, self.cache.key(self.paths[name], list(outcome.inputs))
+            charts[name], keys[name] = outcome, self.cache.key(self.paths[name], list(outcome.inputs), self.theme)
             drawing[name] = self._start_drawing(name, outcome, keys[name], states)
         drawing = {name: started for name, started in drawing.items() if started}
         problems += self._add_pictures(charts, drawing)

@@ -10,6 +10,7 @@ import dataclasses
 import re
 
 from ..svg import smaller_svg
+from ..theme import with_fallback_colors
 from .model import Chart, state_key
 
 MAX_SVG_BYTES = 300_000  # past this, first paint uses a PNG: thousands of marks make SVGs huge
@@ -52,10 +53,13 @@ def svg_of(vega: dict) -> str:
 
 
 def png_of(svg: str) -> bytes:
-    """A 2x PNG of a chart's SVG: rasterizing the SVG Vega drew is a third of drawing again."""
+    """A 2x PNG of a chart's SVG: rasterizing the SVG Vega drew is a third of drawing again.
+
+    A PNG has no page around it: its colours are the light scheme's, the variables' fallbacks.
+    """
     import vl_convert as vlc
 
-    return vlc.svg_to_png(svg, scale=2)
+    return vlc.svg_to_png(with_fallback_colors(svg), scale=2)
 
 
 def with_values(vega: dict, values: dict) -> dict:
