@@ -10,6 +10,8 @@ from pathlib import Path
 from .charts import Chart, chart_paths, start_charts, start_vega_runtime, user_cache
 from .config import Config, load_config
 from .content import Chapter, Figure, Scrolly, read_chapters
+from .files import template_files, unreadable_files
+from .params import date_problem, param_name_problems
 from .problems import Problem, ProjectError, did_you_mean
 from .render import render_site
 from .write import check_output, write_site
@@ -45,20 +47,25 @@ def build_site(root: Path, out: Path | None = None, write: bool = True, progress
             return stage(*args)
         except ProjectError as err:
             problems.extend(err.problems)
-            return fallback
+            return err.partial if err.partial is not None else fallback
 
     if write:
         gather(check_output, root, out)
     config = gather(load_config, root) or Config(root=root, title="")
     paths = chart_paths(root)
+    unreadable = unreadable_files(paths, "chart module")
+    problems += unreadable
     cache = root / CACHE
     # Worker processes compile the charts and bundle the Vega runtime while this
     # process reads the chapters; the states to draw are known once they are read.
-    pending = start_charts(paths, cache, write, preview=preview)
+    readable = {name: path for name, path in paths.items() if path not in {p.path for p in unreadable}}
+    pending = start_charts(readable, cache, write, preview=preview)
     vega_runtime = start_vega_runtime(cache, write)
     chapters = gather(read_chapters, config, fallback=[])
     problems += check_chart_names(chapters, paths)
     charts = gather(pending.finish, requested_states(chapters), partial(progress, "charts"), fallback={})
+    problems += param_name_problems(charts)
+    problems += unreadable_files(template_files(root), "template")
     problems += check_values(chapters, charts)
     if problems:
         raise ProjectError(problems)
@@ -109,7 +116,7 @@ def check_values(chapters: list[Chapter], charts: dict[str, Chart]) -> list[Prob
                         declared = ", ".join(chart.params) or "none"
                         message = f"chart '{chart.name}' has no param '{name}'{did_you_mean(name, chart.params)} (its params: {declared})"
                     else:
-                        message = param.problem_with(value)
+                        message = param.problem_with(value) or date_problem(param, value)
                         if message:
                             message = f"{message}, for chart '{chart.name}'"
                     if message:

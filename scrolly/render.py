@@ -21,8 +21,10 @@ from .config import Config
 from .csp import with_policy
 from .content import Chapter, Figure, Scrolly, markdown
 from .embed import downloads, embed_files, embed_snippet, lead_chart, social_meta
+from .files import unreadable
 from .problems import Problem, ProjectError
 
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 PACKAGE_ASSETS = ("story.css", "scrolly.js", "embed.css", "embed-page.js", "embed-control.js")
 
 
@@ -117,10 +119,25 @@ def _render(env: jinja2.Environment, name: str, context: dict) -> str:
     except jinja2.TemplateSyntaxError as err:
         raise ProjectError([Problem(Path(err.filename or name), err.lineno or 1, f"template syntax error: {err.message}")])
     except jinja2.TemplateError as err:
-        frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename.endswith((".html", ".jinja", ".j2"))]
-        where = Path(frames[-1].filename) if frames else Path(name)
-        line = frames[-1].lineno if frames else 1
+        where, line = _template_line(err, name)
         raise ProjectError([Problem(where, line, f"template error: {err.message or err}")])
+    except RecursionError as err:  # a template that includes (or extends) itself, directly or not
+        where, line = _template_line(err, name, first=True)
+        raise ProjectError([Problem(where, line, "template error: this template includes itself (directly or through other templates), so it never ends")])
+    except OSError as err:  # a template file that cannot be read
+        where = Path(err.filename) if err.filename else Path(name)
+        raise ProjectError([Problem(where, 1, unreadable(where, err, "template"))])
+
+
+def _template_line(err: BaseException, name: str, first: bool = False) -> tuple[Path, int]:
+    """The template file and line where `err` happened: the innermost one, or with `first`
+    the outermost one of the project's own templates."""
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename.endswith((".html", ".jinja", ".j2"))]
+    if first:
+        frames = [f for f in frames if not Path(f.filename).is_relative_to(PACKAGE_TEMPLATES)][:1] or frames
+    if not frames:
+        return Path(name), 1
+    return Path(frames[-1].filename), frames[-1].lineno
 
 
 def _add_hashed(files: dict[str, bytes], path: str, data: bytes) -> str:

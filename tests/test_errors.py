@@ -1,9 +1,10 @@
 """Broken projects: each gives exit code 1, its `path:line: message`, and leaves dist/ as it was.
 
-Each folder of tests/broken/ is a case: `files/` is laid over a copy of the `basic`
-fixture, `edits.toml` changes a few lines of its files (`[[edit]]` with `file`, `old`,
-`new`), `remove.txt` lists files to delete from it, `expected.txt` holds the exact
-lines the build must print.
+Each folder of tests/broken/ is a case, made from a copy of the `basic` fixture:
+`remove.txt` lists files to delete from it, `files/` is laid over it, `edits.toml`
+changes a few lines of its files (`[[edit]]` with `file`, `old`, `new`), `links.toml`
+adds symbolic links (`[[link]]` with `path` and `target`, which need not exist), and
+`expected.txt` holds the exact lines the build must print.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ def built_basic(tmp_path_factory) -> Path:
 def break_project(case: str, built: Path, target: Path) -> Path:
     shutil.copytree(built, target)
     case_folder = BROKEN / case
+    remove = case_folder / "remove.txt"
+    for name in remove.read_text().split() if remove.exists() else []:
+        (target / name).unlink()
     overlay = case_folder / "files"
     if overlay.is_dir():
         shutil.copytree(overlay, target, dirs_exist_ok=True)
@@ -46,9 +50,9 @@ def break_project(case: str, built: Path, target: Path) -> Path:
         text = file.read_text()
         assert edit["old"] in text, f"{case}: {edit['old']!r} is not in {edit['file']}"
         file.write_text(text.replace(edit["old"], edit["new"], 1))
-    remove = case_folder / "remove.txt"
-    for name in remove.read_text().split() if remove.exists() else []:
-        (target / name).unlink()
+    links = case_folder / "links.toml"
+    for link in tomllib.loads(links.read_text())["link"] if links.exists() else []:
+        (target / link["path"]).symlink_to(link["target"])
     return target
 
 
