@@ -10,6 +10,8 @@ adds symbolic links (`[[link]]` with `path` and `target`, which need not exist),
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -202,3 +204,36 @@ def test_an_output_folder_that_cannot_be_written_is_reported(built_basic, tmp_pa
     assert result.returncode == 1
     assert result.stderr.splitlines()[0] == f"{tmp_path / 'plain-file' / 'site'}:1: cannot write the output folder: {tmp_path / 'plain-file'} is a file, not a folder"
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("out", ["templates", "content", "charts/site", "templates/new"])
+def test_an_output_folder_among_the_authors_files_is_refused_empty_or_not(built_basic, tmp_path, out):
+    root = tmp_path / "project"
+    shutil.copytree(built_basic, root)
+    (root / "templates").mkdir(exist_ok=True)  # empty, as in a new project
+    before = tree(root)
+
+    result = run_build("--out", out, cwd=root)
+
+    folder = out.split("/")[0]
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{out}:1: the output folder {out} is the project's {folder}/ folder or inside it, where your own files are: "
+        "every build replaces the output folder whole, so choose another one, like dist"
+    )
+    assert tree(root) == before
+
+
+def test_a_killed_builds_staging_folder_is_removed_when_the_output_name_has_a_hyphen(built_basic, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(built_basic, root)
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = root / f".my-site.building-{finished.stdout.strip()}-x1y2z3"  # as a build killed with kill -9 leaves it
+    stale.mkdir()
+    (stale / "index.html").write_text("half a site")
+
+    result = run_build("--out", "my-site", cwd=root)
+
+    assert result.returncode == 0, result.stderr
+    assert (root / "my-site" / "index.html").is_file()
+    assert [p.name for p in root.iterdir() if ".building-" in p.name] == []
