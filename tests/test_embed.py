@@ -161,6 +161,7 @@ def test_a_state_chosen_in_the_address_is_shown(site, static_server, page, tmp_p
         ("?nope=%22c%22", "unknown param 'nope'"),
         ("?zoom=%22big%22", "param 'zoom' takes a number"),
         ("?day=%222024-13%22", "param 'day' takes a date"),
+        ("?day=%222023-02-30%22", "got \"2023-02-30\", which is not a day of the calendar"),
         ("?focus=%22c%22&focus=%22b%22", "param 'focus' is set twice"),
         ("?focus=%5B1%5D", "param 'focus' takes \"text\""),
     ],
