@@ -9,6 +9,7 @@ adds symbolic links (`[[link]]` with `path` and `target`, which need not exist),
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_build
+from conftest import REPO, run_build
 
 BROKEN = Path(__file__).resolve().parent / "broken"
 CASES = sorted(path.name for path in BROKEN.iterdir() if path.is_dir())
@@ -237,3 +238,29 @@ def test_a_killed_builds_staging_folder_is_removed_when_the_output_name_has_a_hy
     assert result.returncode == 0, result.stderr
     assert (root / "my-site" / "index.html").is_file()
     assert [p.name for p in root.iterdir() if ".building-" in p.name] == []
+
+
+def as_an_ordinary_user(command: list[str]) -> list[str]:
+    """`command`, run so that file permissions apply: root reads any file, but not without
+    the two capabilities that let it (setpriv drops them from what the command may hold)."""
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *command] if os.geteuid() == 0 else command
+
+
+def test_unreadable_files_are_problems_of_their_own_and_the_rest_is_reported(built_basic, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(built_basic, root)
+    (root / "site.toml").write_text((root / "site.toml").read_text().replace("byline =", "bylien ="))
+    for name in ("content/02-more.md", "charts/dots.py"):
+        (root / name).chmod(0)
+    before = tree(root / "dist")
+
+    result = subprocess.run(as_an_ordinary_user([sys.executable, str(REPO / "build.py")]), cwd=root, capture_output=True, text=True, timeout=300)
+
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines() == [
+        "charts/dots.py:1: cannot read this chart module: permission denied (give your user read access, for example: chmod u+r charts/dots.py)",
+        "content/02-more.md:1: cannot read this chapter: permission denied (give your user read access, for example: chmod u+r content/02-more.md)",
+        "site.toml:3: unknown key 'bylien' in site.toml (did you mean 'byline'?); known keys: title, dek, byline, date, language, base_url, chapters, summary, sources",
+        "3 problems; dist was not changed.",
+    ]
+    assert tree(root / "dist") == before
