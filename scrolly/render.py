@@ -70,7 +70,7 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
             url = _add_hashed(files, f"charts/{chart.name}.{chart.picture_type}", picture)
         return ChartView(chart=chart, state=state, picture_url=url)
 
-    env = _environment(config.root / "templates", compiled_templates)
+    env = _environment(config.root / "templates", compiled_templates, _template_names(config.root / "templates"))
     inline = markdown(html=False)  # site.toml text: its Markdown, never raw HTML
     context = dict(
         site=config,
@@ -91,9 +91,15 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
 
 
 @lru_cache(maxsize=8)
-def _environment(project_templates: Path, compiled: Path | None) -> jinja2.Environment:
-    """One environment per templates folder, kept between builds: Jinja then compiles each
-    template once and recompiles only those whose file changed (it checks on every use)."""
+def _template_names(folder: Path) -> tuple[str, ...]:
+    return tuple(sorted(str(path.relative_to(folder)) for path in folder.rglob("*"))) if folder.is_dir() else ()
+
+
+def _environment(project_templates: Path, compiled: Path | None, names: tuple[str, ...] = ()) -> jinja2.Environment:
+    """One environment per templates folder and set of files in it, kept between builds:
+    Jinja then compiles each template once and recompiles only those whose file changed (it
+    checks on every use). A file added or removed (a new override of one of scrolly's
+    templates) gives a new environment: Jinja would go on using the template it found before."""
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(project_templates), jinja2.PackageLoader("scrolly", "templates")])
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, bytecode_cache=_bytecode_cache(compiled))
     env.tests["scrolly"] = lambda block: isinstance(block, Scrolly)
@@ -127,6 +133,11 @@ def _render(env: jinja2.Environment, name: str, context: dict) -> str:
     except OSError as err:  # a template file that cannot be read
         where = Path(err.filename) if err.filename else Path(name)
         raise ProjectError([Problem(where, 1, unreadable(where, err, "template"))])
+    except Exception as err:  # the project's own template code raised ({{ 1 / 0 }}, {{ "a" + 1 }})
+        where, line = _template_line(err, name)
+        if where.suffix != ".html" or where.resolve().is_relative_to(PACKAGE_TEMPLATES):
+            raise  # in scrolly's templates, or in no template at all: scrolly's bug
+        raise ProjectError([Problem(where, line, f"template error: {type(err).__name__}: {err}")])
 
 
 def _template_line(err: BaseException, name: str, first: bool = False) -> tuple[Path, int]:

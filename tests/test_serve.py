@@ -312,3 +312,18 @@ def test_a_message_sent_to_the_live_socket_is_ignored_and_the_socket_keeps_worki
     assert after["build"] != first["build"] and after["problems"] == []
     served.wait_for_log(r"page re-rendered")
     assert "Traceback" not in served.log() and "NotImplementedError" not in served.log()
+
+
+def test_a_template_added_while_serving_overrides_scrollys_own_and_removing_it_restores_it(project, serve):
+    root = project("basic")
+    served = serve(root)
+    override = root / "templates" / "head.html"
+    override.write_text('<meta name="marker" content="my-override">\n', encoding="utf-8")
+    served.wait_for_log(r"^templates/head\.html changed: page re-rendered, ")
+    assert b"my-override" in served.get("/")[1]
+
+    override.unlink()
+    deadline = time.monotonic() + REBUILD_TIMEOUT
+    while b"my-override" in served.get("/")[1]:
+        assert time.monotonic() < deadline, served.log()
+        time.sleep(0.1)
