@@ -32,9 +32,11 @@ def param_name_problems(charts: dict) -> list[Problem]:
             elif not PARAM_NAME.fullmatch(name):
                 why = "cannot be written in a step: use letters, digits and '_', not starting with a digit"
             else:
-                default = chart.params[name].default
-                if isinstance(default, float) and not math.isfinite(default):
-                    problems.append(Problem(chart.path, _line_declaring(chart.path, name), f"param '{name}' has the default value {default}, which a page cannot carry to the browser (JSON has no NaN or Infinity): give it a finite number or None"))
+                param = chart.params[name]
+                if isinstance(param.default, float) and not math.isfinite(param.default):
+                    problems.append(Problem(chart.path, _line_declaring(chart.path, name), f"param '{name}' has the default value {param.default}, which a page cannot carry to the browser (JSON has no NaN or Infinity): give it a finite number or None"))
+                elif date_problem(param, param.default):
+                    problems.append(Problem(chart.path, _line_declaring(chart.path, name), f"param '{name}' has the default \"{param.default}\", which is not a day of the calendar"))
                 continue
             problems.append(Problem(chart.path, _line_declaring(chart.path, name), f"param name '{name}' {why}: give the param another name"))
     return problems
