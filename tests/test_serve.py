@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import http.client
 import json
 import os
@@ -308,7 +309,8 @@ def test_a_message_sent_to_the_live_socket_is_ignored_and_the_socket_keeps_worki
         socket.close()
         return first, after
 
-    first, after = asyncio.run(talk())
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:  # a loop of its own: Playwright's may be running here
+        first, after = thread.submit(asyncio.run, talk()).result(timeout=REBUILD_TIMEOUT * 2)
     assert after["build"] != first["build"] and after["problems"] == []
     served.wait_for_log(r"page re-rendered")
     assert "Traceback" not in served.log() and "NotImplementedError" not in served.log()
