@@ -90,11 +90,11 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
     return dict(sorted(files.items()))
 
 
-@lru_cache(maxsize=8)
 def _template_names(folder: Path) -> tuple[str, ...]:
     return tuple(sorted(str(path.relative_to(folder)) for path in folder.rglob("*"))) if folder.is_dir() else ()
 
 
+@lru_cache(maxsize=8)
 def _environment(project_templates: Path, compiled: Path | None, names: tuple[str, ...] = ()) -> jinja2.Environment:
     """One environment per templates folder and set of files in it, kept between builds:
     Jinja then compiles each template once and recompiles only those whose file changed (it
