@@ -24,22 +24,28 @@ def param_name_problems(charts: dict) -> list[Problem]:
     or whose default the page could not carry."""
     problems = []
     for chart in charts.values():
-        for name in chart.params:
-            if name in VEGA_SIGNALS:
-                why = f"is the name of Vega's own signal for the chart's {name}"
-            elif name in EXPRESSION_WORDS:
-                why = "is a reserved word of Vega's expressions"
-            elif not PARAM_NAME.fullmatch(name):
-                why = "cannot be written in a step: use letters, digits and '_', not starting with a digit"
-            else:
-                param = chart.params[name]
-                if isinstance(param.default, float) and not math.isfinite(param.default):
-                    problems.append(Problem(chart.path, _line_declaring(chart.path, name), f"param '{name}' has the default value {param.default}, which a page cannot carry to the browser (JSON has no NaN or Infinity): give it a finite number or None"))
-                elif date_problem(param, param.default):
-                    problems.append(Problem(chart.path, _line_declaring(chart.path, name), f"param '{name}' has the default \"{param.default}\", which is not a day of the calendar"))
-                continue
-            problems.append(Problem(chart.path, _line_declaring(chart.path, name), f"param name '{name}' {why}: give the param another name"))
+        for param in chart.params.values():
+            message = _param_problem(param)
+            if message:
+                problems.append(Problem(chart.path, _line_declaring(chart.path, param.name), message))
     return problems
+
+
+def _param_problem(param) -> str | None:
+    name, default = param.name, param.default
+    if name in VEGA_SIGNALS:
+        return f"param name '{name}' is the name of Vega's own signal for the chart's {name}: give the param another name"
+    if name in EXPRESSION_WORDS:
+        return f"param name '{name}' is a reserved word of Vega's expressions: give the param another name"
+    if not PARAM_NAME.fullmatch(name):
+        return (f"param name '{name}' cannot be written in a step: use letters, digits and '_', "
+                "not starting with a digit: give the param another name")
+    if isinstance(default, float) and not math.isfinite(default):
+        return (f"param '{name}' has the default value {default}, which a page cannot carry to the browser "
+                "(JSON has no NaN or Infinity): give it a finite number or None")
+    if date_problem(param, default):
+        return f"param '{name}' has the default \"{default}\", which is not a day of the calendar"
+    return None
 
 
 def date_problem(param, value: object) -> str | None:
