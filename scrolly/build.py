@@ -17,6 +17,8 @@ from .charts import Chart, ChartCache, ChartWorker, PendingCharts, chart_paths, 
 from .config import Config, load_config
 from .content import Chapter, chart_uses, read_chapters
 from .describe import alt_warnings, module_descriptions
+from .files import template_files, unreadable_files
+from .params import date_problem, param_name_problems
 from .problems import Problem, ProjectError, did_you_mean
 from .render import Templates, render_site
 from .settings import Settings, load_settings
@@ -64,7 +66,10 @@ class Build:
         from .workers import Workers
 
         if self._workers is None or self._workers.stopped:
-            self._workers = Workers(self.settings.jobs, ["scrolly.charts", "altair", "vl_convert"],
+            # The fork server preloads only the heavy third-party modules: Python 3.11's
+            # imports them before the build's sys.path reaches it, so a preloaded scrolly
+            # could be another copy (an installed one) than the one running this build.
+            self._workers = Workers(self.settings.jobs, ["altair", "vl_convert"],
                                     retire_above=self.settings.worker_memory, setup=ChartWorker)
         return self._workers
 
@@ -96,10 +101,14 @@ class Build:
         config = _gather(problems, step, "read the config (site.toml)", load_config, self.root)
         config = config or Config(root=self.root, title="")
         paths = chart_paths(self.root)
+        unreadable = unreadable_files(paths, "chart module")
+        problems += unreadable
+        readable = {name: path for name, path in paths.items()
+                    if path not in {problem.path for problem in unreadable}}
         # Workers compile the charts and bundle the Vega runtime while this process reads
         # the chapters; the states to draw are known once they are read.
         pending = step("start the charts (read the cache, send the rest to workers)",
-                       PendingCharts, paths, self.cache, self.workers, self.mode == "preview",
+                       PendingCharts, readable, self.cache, self.workers, self.mode == "preview",
                        self.settings.chart_time_limit, config.theme.chart_tokens())
         vega_runtime = step("start the Vega runtime (from the user cache, else bundled)",
                             start_vega_runtime, self.runtime_folders, writes, self.workers)
@@ -107,6 +116,8 @@ class Build:
         _gather(problems, step, "check chart names", check_chart_names, chapters, paths)
         charts = _gather(problems, step, "wait for the charts, draw their first states",
                          pending.finish, requested_states(chapters), partial(progress, "charts"))
+        problems += param_name_problems(charts or {})
+        problems += unreadable_files(template_files(self.root), "template")
         _gather(problems, step, "check step values", check_values, chapters, charts or {})
         if problems:
             raise ProjectError(problems)
@@ -152,12 +163,16 @@ def _stage(trace, label: str, function, *args):
 
 
 def _gather(problems: list[Problem], step, label: str, function, *args):
-    """Run one stage; its problems join the others (the run reports them all at the end)."""
+    """Run one stage; its problems join the others (the run reports them all at the end).
+
+    Returns what the stage made, or what it managed to read before its problems (a
+    ProjectError's `partial`), or None.
+    """
     try:
         return step(label, function, *args)
     except ProjectError as err:
         problems.extend(err.problems)
-        return None
+        return err.partial
 
 
 def requested_states(chapters: list[Chapter]) -> dict[str, list[dict]]:
@@ -201,5 +216,5 @@ def _value_message(chart: Chart, name: str, value: object) -> str | None:
         declared = ", ".join(chart.params) or "none"
         return (f"chart '{chart.name}' has no param '{name}'{did_you_mean(name, chart.params)} "
                 f"(its params: {declared})")
-    message = param.problem_with(value)
+    message = param.problem_with(value) or date_problem(param, value)
     return f"{message}, for chart '{chart.name}'" if message else None

@@ -8,6 +8,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .files import read_text
 from .problems import Problem, ProjectError, did_you_mean
 from .theme import Theme, check_tokens, make_theme
 
@@ -63,18 +64,19 @@ SOURCE_KEYS = {name: (str, "a string") for name in ("title", "publisher", "autho
 
 def load_config(root: Path) -> Config:
     path = root / "site.toml"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         raise ProjectError([Problem(path, 1, "site.toml not found: every project needs one (at least: title = \"…\")")])
-    except UnicodeDecodeError as err:
-        raise ProjectError([Problem(path, 1, f"not UTF-8 text (byte {err.start}); save the file as UTF-8")])
+    text = read_text(path, "site.toml")  # a BOM, as some editors write, is dropped
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         match = re.search(r"\(at line (\d+)", str(err))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err))
         raise ProjectError([Problem(path, int(match.group(1)) if match else 1, f"invalid TOML: {message}")])
+    except ValueError:  # tomllib's int() of a number too long for Python to convert
+        digits = max(re.findall(r"[0-9_]+", text), key=len, default="")
+        line = text.count("\n", 0, text.find(digits)) + 1 if digits else 1
+        raise ProjectError([Problem(path, line, f"invalid TOML: a number of {len(digits.replace('_', ''))} digits is too long to read (write it as a string)")])
     return _validate(root, path, text, raw)
 
 
@@ -99,6 +101,9 @@ def _validate(root: Path, path: Path, text: str, raw: dict) -> Config:
         table_problems = _check_keys(path, text, table, SOURCE_KEYS, where="[[sources]]", after=start)
         if "title" not in table:
             table_problems.append(Problem(path, start, "a [[sources]] entry needs a 'title'"))
+        url = table.get("url")
+        if isinstance(url, str) and not _is_safe_link(url):
+            table_problems.append(Problem(path, _line_of_key(text, "url", start), f"key 'url' in [[sources]] must be an http://, https:// or mailto: address or a relative URL, got {url!r}"))
         problems += table_problems
         if not table_problems:
             sources.append(Source(**table))
@@ -141,6 +146,21 @@ def _validate(root: Path, path: Path, text: str, raw: dict) -> Config:
         sources=tuple(sources),
         **values,
     )
+
+
+LINK_SCHEMES = ("http", "https", "mailto")
+SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def _is_safe_link(url: str) -> bool:
+    """Whether a link may go on the page: http, https, mailto or relative, never javascript: or data:.
+
+    The scheme is read as a browser reads it: after dropping leading and trailing spaces
+    and control characters and every tab and newline (so "java\tscript:" is javascript:).
+    """
+    seen = re.sub(r"[\t\n\r]", "", url.strip("".join(map(chr, range(0x21)))))
+    match = SCHEME.match(seen)
+    return match is None or match.group(1).lower() in LINK_SCHEMES
 
 
 def _check_keys(path: Path, text: str, table: dict, known: dict, where: str, after: int = 0) -> list[Problem]:

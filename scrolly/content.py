@@ -8,6 +8,7 @@ names are checked against the compiled charts later.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,13 +21,15 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .config import Config
+from .files import read_text
 from .problems import Problem, ProjectError, did_you_mean
 
 FRONT_MATTER_KEYS = ("title", "slug", "summary")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+PARAM_NAME = re.compile(r"[^\W\d]\w*")  # a Unicode identifier: what a step may set, and a chart may declare
 VALUE = re.compile(
-    r"""\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>"(?:[^"\\]|\\.)*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)(?=\s|$)"""
+    r"""\s*(?P<name>[^\W\d]\w*)=(?P<value>"(?:[^"\\]|\\.)*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)(?=\s|$)"""
 )
 
 
@@ -123,22 +126,54 @@ def parse_values(text: str) -> dict:
         if not match:
             rest = text[position:].strip()
             hint = ""
-            if re.match(r"[A-Za-z_]\w*='", rest) or re.match(r"[A-Za-z_]\w*=“", rest):
+            if re.match(r"[^\W\d]\w*='", rest) or re.match(r"[^\W\d]\w*=“", rest):
                 hint = " (strings take straight double quotes)"
-            elif re.match(r"[A-Za-z_]\w*=[^\s\"]", rest):
+            elif re.match(r"[^\W\d]\w*=[^\s\"]", rest):
                 hint = " (put text in double quotes)"
             raise ValueError(f"cannot read {rest.split()[0]!r}: expected name=value, where value is \"text\", a number, true, false or null{hint}")
         name = match.group("name")
         if name in values:
             raise ValueError(f"'{name}' is set twice")
-        values[name] = json.loads(match.group("value"))
+        values[name] = _value(name, match.group("value"))
         position = match.end()
     return values
 
 
+MAX_SAFE_INTEGER = 2**53 - 1  # the largest whole number a browser's numbers hold exactly
+
+
+def _value(name: str, text: str):
+    """One value, refused when the page could not carry it to the browser as written."""
+    shown = f"{name}={text if len(text) <= 24 else text[:20] + '…'}"
+    if text[0] in "-0123456789":
+        number = float(text)  # a float of any length; int() refuses past 4,300 digits
+        if not math.isfinite(number):
+            raise ValueError(f"cannot use {shown}: the number is too large (past about 1.8e308 a browser reads it as Infinity)")
+        if re.fullmatch(r"-?\d+", text) and (len(text.lstrip("-")) > 16 or abs(int(text)) > MAX_SAFE_INTEGER):
+            raise ValueError(f"cannot use {shown}: a browser cannot hold this whole number exactly (whole numbers go up to {MAX_SAFE_INTEGER}); write {number!r} if an approximation will do")
+    value = json.loads(text)
+    if isinstance(value, str) and _surrogate(value):
+        raise ValueError(f"cannot use {shown}: {_surrogate(value)}")
+    return value
+
+
+def _surrogate(text: str) -> str:
+    """What is wrong with a text holding half of a UTF-16 surrogate pair (from a \\ud800 escape), or ""."""
+    half = next((c for c in text if 0xD800 <= ord(c) <= 0xDFFF), None)
+    return "" if half is None else f"\\u{ord(half):04x} is half of a surrogate pair, not a character: write the character itself"
+
+
 def parse_chapter(text: str, path: Path, md: MarkdownIt | None = None) -> Chapter:
     """Parse one chapter's text; raise ProjectError with every problem in it."""
-    md = md or markdown()
+    chapter, problems = _parse(text, path, md or markdown())
+    if problems:
+        raise ProjectError(problems)
+    return chapter
+
+
+def _parse(text: str, path: Path, md: MarkdownIt) -> tuple[Chapter, list[Problem]]:
+    """The chapter as far as it could be read, and its problems: a problem in one part
+    (say the front matter) must not hide those of the others (its steps' values)."""
     problems: list[Problem] = []
     tokens = md.parse(text)
     meta = _front_matter(tokens, path, problems)
@@ -149,13 +184,15 @@ def parse_chapter(text: str, path: Path, md: MarkdownIt | None = None) -> Chapte
         problems.append(Problem(path, 1, "front matter needs a 'title'"))
     env = {"docId": slug}
     blocks = _blocks(tokens, path, md, env, problems)
-    if problems:
-        raise ProjectError(problems)
-    return Chapter(path=path, slug=slug, title=meta["title"], summary=meta.get("summary", ""), blocks=tuple(blocks))
+    return Chapter(path=path, slug=slug, title=meta.get("title", ""), summary=meta.get("summary", ""), blocks=tuple(blocks)), problems
 
 
 def read_chapters(config: Config) -> list[Chapter]:
-    """Read every chapter, in the order site.toml gives (file-name order by default)."""
+    """Read every chapter, in the order site.toml gives (file-name order by default).
+
+    The ProjectError raised for problems carries the chapters that could be read
+    (`partial`), so that the build still checks their steps against the charts.
+    """
     folder = config.root / "content"
     files = sorted(p for p in folder.glob("*.md") if not p.name.startswith("_")) if folder.is_dir() else []
     if not files:
@@ -167,35 +204,30 @@ def read_chapters(config: Config) -> list[Chapter]:
     chapters, seen = [], {}
     for path in files:
         try:
-            text = _read_text(path)
-            chapter = parse_chapter(text, path, md)
+            text = read_text(path, "chapter")
         except ProjectError as err:
             problems += err.problems
             continue
+        chapter, chapter_problems = _parse(text, path, md)
+        problems += chapter_problems
         if chapter.slug in seen:
             problems.append(Problem(path, 1, f"anchor '{chapter.slug}' is already used by {seen[chapter.slug]}: give one of them another slug"))
         seen.setdefault(chapter.slug, path)
         chapters.append(chapter)
     if problems:
-        raise ProjectError(problems)
+        raise ProjectError(problems, partial=chapters)
     return chapters
-
-
-def _read_text(path: Path) -> str:
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        raise ProjectError([Problem(path, line, f"not UTF-8 text (byte 0x{data[err.start]:02x}); save the file as UTF-8")])
 
 
 def _ordered(files: list[Path], config: Config, problems: list[Problem]) -> list[Path]:
     by_name = {path.stem: path for path in files}
-    line = _line_in(config.path, r"^\s*chapters\s*=")
+    text = read_text(config.path, "site.toml")
+    line = _line_in(text, r"^\s*chapters\s*=")
     ordered = []
-    for name in config.chapters:
-        if name in by_name:
+    for index, name in enumerate(config.chapters):
+        if name in config.chapters[:index]:
+            problems.append(Problem(config.path, _line_of_repeat(text, line, name), f"chapter '{name}' is listed twice in 'chapters': remove one of them"))
+        elif name in by_name:
             ordered.append(by_name[name])
         else:
             problems.append(Problem(config.path, line, f"chapter '{name}' is listed in 'chapters' but content/{name}.md does not exist"))
@@ -205,11 +237,23 @@ def _ordered(files: list[Path], config: Config, problems: list[Problem]) -> list
     return ordered
 
 
-def _line_in(path: Path, pattern: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+def _line_in(text: str, pattern: str) -> int:
+    for number, line in enumerate(text.split("\n"), 1):
         if re.match(pattern, line):
             return number
     return 1
+
+
+def _line_of_repeat(text: str, start: int, name: str) -> int:
+    """The line, from `start` on, where `name` is written for the second time (else `start`)."""
+    lines = text.split("\n")[start - 1 :]
+    quoted = re.compile(rf"[\"']{re.escape(name)}[\"']")
+    seen = 0
+    for number, line in enumerate(lines, start):
+        seen += len(quoted.findall(line))
+        if seen >= 2:
+            return number
+    return start
 
 
 def _front_matter(tokens: list[Token], path: Path, problems: list[Problem]) -> dict:
@@ -233,6 +277,9 @@ def _front_matter(tokens: list[Token], path: Path, problems: list[Problem]) -> d
                 meta[key] = _unquote(value)
             except ValueError:
                 problems.append(Problem(path, number, f"cannot read the quoted value of '{key}': inside double quotes, write a quote as \\\" and a backslash as \\\\"))
+                continue
+            if _surrogate(meta[key]):
+                problems.append(Problem(path, number, f"cannot use the value of '{key}': {_surrogate(meta[key])}"))
     return meta
 
 

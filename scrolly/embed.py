@@ -18,6 +18,7 @@ import csv
 import html
 import io
 import json
+import re
 import struct
 from collections.abc import Callable
 from importlib import resources
@@ -107,7 +108,7 @@ def table_csv(rows: list[dict]) -> str:
     columns = list(dict.fromkeys(key for row in rows for key in row))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
+    writer.writerow([_inert(column) for column in columns])
     for row in rows:
         writer.writerow([_cell(row.get(column)) for column in columns])
     return out.getvalue()
@@ -121,8 +122,24 @@ def _cell(value: object) -> str:
     if isinstance(value, float) and value != value:
         return ""
     if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return _inert(json.dumps(value, ensure_ascii=False, sort_keys=True))
+    if isinstance(value, str):
+        return _inert(value)
     return str(value)
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet evaluate a cell (OWASP)
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def _inert(text: str) -> str:
+    """The text, with a leading ' when a spreadsheet opening the CSV would run it as a
+    formula (`=HYPERLINK(…)`, `+cmd|…`, `@SUM(…)`): OWASP's rule against CSV injection.
+    A plain number such as "-3.5" stays as it is. Only the download changes: the chart
+    and the page's data table show the data as the module gave it."""
+    if text.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 # -- social cards ------------------------------------------------------------------------

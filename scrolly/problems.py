@@ -19,9 +19,13 @@ class Problem:
 
 
 class ProjectError(Exception):
-    """Raised by a stage with every problem it found, so one run reports them all."""
+    """Raised by a stage with every problem it found, so one run reports them all.
 
-    def __init__(self, problems: list[Problem]):
+    `partial` is what the stage could make despite them, for later stages to check further.
+    """
+
+    def __init__(self, problems: list[Problem], partial=None):
+        self.partial = partial
         unique = {(str(p.path), p.line, p.message): p for p in problems}
         self.problems = [unique[key] for key in sorted(unique)]
         super().__init__("\n".join(str(p) for p in self.problems))

@@ -23,9 +23,11 @@ from .csp import with_policy
 from .content import Chapter, Figure, Scrolly, chart_uses, markdown
 from .describe import figure_alt, picture_alt, step_alts
 from .embed import downloads, embed_files, embed_snippet, lead_chart, social_meta
+from .files import unreadable
 from .problems import Problem, ProjectError
 from .theme import Theme, picture_svg, stylesheet
 
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 PACKAGE_ASSETS = ("story.css", "scrolly.js", "embed.css", "embed-page.js", "embed-control.js")
 THEMED_ASSETS = ("story.css", "embed.css")  # they start with the design tokens (scrolly.theme)
 
@@ -44,23 +46,41 @@ class Templates:
 
     Jinja compiles each template once and recompiles only those whose file changed (it
     checks on every use); with `compiled`, it also keeps them on disk, so a fresh process
-    need not compile them again (a third of a quick rebuild).
+    need not compile them again (a third of a quick rebuild). A file added to or removed
+    from the project's folder (a new override of one of scrolly's templates) gives a new
+    environment: Jinja would go on using the template it found before.
     """
 
     def __init__(self, project_templates: Path, compiled: Path | None = None):
-        loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(project_templates),
-                                      jinja2.PackageLoader("scrolly", "templates")])
-        self.env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                                      trim_blocks=True, lstrip_blocks=True,
-                                      bytecode_cache=_bytecode_cache(compiled))
-        self.env.tests["scrolly"] = lambda block: isinstance(block, Scrolly)
-        self.env.tests["figure"] = lambda block: isinstance(block, Figure)
-        self.env.filters["state_json"] = lambda state: json.dumps(state, ensure_ascii=False,
-                                                                  sort_keys=True)
+        self.folder = project_templates
+        self.compiled = compiled
+        self.names: tuple[str, ...] | None = None
+        self.env: jinja2.Environment | None = None
 
     def render(self, name: str, context: dict) -> str:
         """The template rendered, under the page's Content-Security-Policy; raise ProjectError."""
+        names = _template_names(self.folder)
+        if self.env is None or names != self.names:
+            self.env, self.names = self._environment(), names
         return _render(self.env, name, context)
+
+    def _environment(self) -> jinja2.Environment:
+        loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(self.folder),
+                                      jinja2.PackageLoader("scrolly", "templates")])
+        env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                                 trim_blocks=True, lstrip_blocks=True,
+                                 bytecode_cache=_bytecode_cache(self.compiled))
+        env.tests["scrolly"] = lambda block: isinstance(block, Scrolly)
+        env.tests["figure"] = lambda block: isinstance(block, Figure)
+        env.filters["state_json"] = lambda state: json.dumps(state, ensure_ascii=False,
+                                                             sort_keys=True)
+        return env
+
+
+def _template_names(folder: Path) -> tuple[str, ...]:
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted(str(path.relative_to(folder)) for path in folder.rglob("*")))
 
 
 def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart], vega_js: bytes,
@@ -162,10 +182,30 @@ def _render(env: jinja2.Environment, name: str, context: dict) -> str:
     except jinja2.TemplateSyntaxError as err:
         raise ProjectError([Problem(Path(err.filename or name), err.lineno or 1, f"template syntax error: {err.message}")])
     except jinja2.TemplateError as err:
-        frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename.endswith((".html", ".jinja", ".j2"))]
-        where = Path(frames[-1].filename) if frames else Path(name)
-        line = frames[-1].lineno if frames else 1
+        where, line = _template_line(err, name)
         raise ProjectError([Problem(where, line, f"template error: {err.message or err}")])
+    except RecursionError as err:  # a template that includes (or extends) itself, directly or not
+        where, line = _template_line(err, name, first=True)
+        raise ProjectError([Problem(where, line, "template error: this template includes itself (directly or through other templates), so it never ends")])
+    except OSError as err:  # a template file that cannot be read
+        where = Path(err.filename) if err.filename else Path(name)
+        raise ProjectError([Problem(where, 1, unreadable(where, err, "template"))])
+    except Exception as err:  # the project's own template code raised ({{ 1 / 0 }}, {{ "a" + 1 }})
+        where, line = _template_line(err, name)
+        if where.suffix != ".html" or where.resolve().is_relative_to(PACKAGE_TEMPLATES):
+            raise  # in scrolly's templates, or in no template at all: scrolly's bug
+        raise ProjectError([Problem(where, line, f"template error: {type(err).__name__}: {err}")])
+
+
+def _template_line(err: BaseException, name: str, first: bool = False) -> tuple[Path, int]:
+    """The template file and line where `err` happened: the innermost one, or with `first`
+    the outermost one of the project's own templates."""
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename.endswith((".html", ".jinja", ".j2"))]
+    if first:
+        frames = [f for f in frames if not Path(f.filename).is_relative_to(PACKAGE_TEMPLATES)][:1] or frames
+    if not frames:
+        return Path(name), 1
+    return Path(frames[-1].filename), frames[-1].lineno
 
 
 def _add_hashed(files: dict[str, bytes], path: str, data: bytes) -> str:

@@ -35,6 +35,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from tornado import httpserver, netutil, web, websocket
+from tornado.httputil import split_host_and_port
 
 from .build import Build
 from .problems import ProjectError
@@ -80,7 +81,7 @@ def serve(site: Path, out: Path | None, host: str, port: int, open_browser: bool
         print(f"Serving {site.resolve()} at {url} (preview built in {preview.out}; press Ctrl+C to stop)", flush=True)
         if open_browser:
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
-        asyncio.run(run(preview, sockets, files))
+        asyncio.run(run(preview, sockets, files, allowed_hosts(host)))
     except KeyboardInterrupt:
         print("stopped", flush=True)
     finally:
@@ -197,12 +198,12 @@ def milliseconds(started: float) -> int:
 
 # -- watching ----------------------------------------------------------------------------
 
-async def run(preview: Preview, sockets: list[socket.socket], files: dict) -> None:
+async def run(preview: Preview, sockets: list[socket.socket], files: dict, hosts: frozenset[str]) -> None:
     app = web.Application([
         (r"/__scrolly/live", LiveHandler, {"preview": preview}),
         (r"/__scrolly/dev\.js", DevScriptHandler),
         (r".*", SiteHandler, {"preview": preview}),
-    ])
+    ], allowed_hosts=hosts)
     server = httpserver.HTTPServer(app)
     server.add_sockets(sockets)
     await watch(preview, files)
@@ -278,6 +279,60 @@ def relative_name(path: Path, site: Path) -> str:
 
 # -- serving -----------------------------------------------------------------------------
 
+def allowed_hosts(host: str) -> frozenset[str]:
+    """The host names the preview answers to: loopback names, the --host given, and for a
+    server listening on every address, this machine's name.
+
+    Against DNS rebinding: another site can point its own name at 127.0.0.1, and the
+    browser then sends that name as Host (and as Origin, so tornado's origin check of the
+    live socket passes too). Refusing names the server was not started with stops it.
+    """
+    names = {"localhost", normal_host(host)}
+    if host in ("", "0.0.0.0", "::"):
+        names.add(socket.gethostname().lower())
+    return frozenset(name for name in names if name)
+
+
+def normal_host(name: str) -> str:
+    """A host name as compared: lower case, without brackets around an IPv6 address or a final dot."""
+    return name.strip().lower().removeprefix("[").removesuffix("]").rstrip(".")
+
+
+def host_allowed(header: str, allowed: frozenset[str]) -> bool:
+    """Whether a request's Host header (name and port) names this server.
+
+    An IP address is always accepted: a rebinding attack needs a name the attacker
+    controls, and a page at a bare address is that address's own origin. So are names
+    under .localhost, which browsers resolve to this machine themselves (RFC 6761).
+    """
+    name = normal_host(split_host_and_port(header.strip().lower())[0])
+    if name in allowed or name.endswith(".localhost"):
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+class OnlyOurHosts:
+    """Refuses a request whose Host header names another server (403, and why); a mixin
+    for every handler, the live socket's included."""
+
+    def prepare(self):
+        allowed = self.settings["allowed_hosts"]
+        if host_allowed(self.request.host, allowed):
+            return
+        name = split_host_and_port(self.request.host.lower())[0]
+        self.set_status(403)
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(
+            f"403 Forbidden: this preview answers only to {', '.join(sorted(allowed))} and IP addresses, "
+            f"not to the host name '{name}' (a guard against DNS rebinding). "
+            f"To open it by that name, start the server with --host {name}.\n"
+        )
+
+
 def file_for(out: Path, url_path: str) -> Path | None:
     """The file inside `out` a request's path names (a folder means its index.html), None if
     there is none; 403 for any path that leads outside `out`, through `..` or a symlink."""
@@ -302,7 +357,7 @@ def with_dev_script(html: bytes, build: str) -> bytes:
     return tag + html
 
 
-class SiteHandler(web.RequestHandler):
+class SiteHandler(OnlyOurHosts, web.RequestHandler):
     """The preview's files, read from the output folder on every request."""
 
     def initialize(self, preview: Preview):
@@ -335,17 +390,18 @@ class SiteHandler(web.RequestHandler):
             self.set_header("Content-Length", len(data))
 
 
-class DevScriptHandler(web.RequestHandler):
+class DevScriptHandler(OnlyOurHosts, web.RequestHandler):
     def get(self):
         self.set_header("Content-Type", "text/javascript; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
         self.write(resources.files("scrolly.assets").joinpath("dev.js").read_bytes())
 
 
-class LiveHandler(websocket.WebSocketHandler):
+class LiveHandler(OnlyOurHosts, websocket.WebSocketHandler):
     """Tells each open page about every build: reload, refresh styles, or show problems.
 
-    tornado refuses connections from other origins, so other sites cannot listen in.
+    tornado refuses connections from other origins and OnlyOurHosts those that name
+    another host, so other sites cannot listen in.
     """
 
     def initialize(self, preview: Preview):
@@ -354,6 +410,9 @@ class LiveHandler(websocket.WebSocketHandler):
     def open(self):
         self.preview.browsers.add(self)
         self.write_message(self.preview.message())
+
+    def on_message(self, message):
+        """The page never sends anything: whatever arrives is ignored (tornado's default raises)."""
 
     def on_close(self):
         self.preview.browsers.discard(self)

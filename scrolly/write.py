@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import glob
 import hashlib
 import os
 import re
@@ -18,6 +19,7 @@ from pathlib import Path
 from .problems import Problem, ProjectError
 
 MARKER = ".scrolly-output"
+INPUT_FOLDERS = ("content", "charts", "templates")  # the author's own files: never an output folder
 MARKER_TEXT = b"This folder is written by scrolly: every build replaces all of it.\n"
 STYLESHEET_LINK = re.compile(rb"<link\b[^>]*\brel=\"stylesheet\"[^>]*>")
 
@@ -27,6 +29,9 @@ def check_output(root: Path, out: Path) -> None:
     project, target = root.resolve(), out.resolve()
     if target == project or project.is_relative_to(target):
         raise ProjectError([Problem(out, 1, f"the output folder {out} is the project folder {root} or contains it: every build replaces the output folder whole, so choose another one, like {root / 'dist'}")])
+    for name in INPUT_FOLDERS:
+        if target.is_relative_to(project / name) or target.is_relative_to((root / name).resolve()):
+            raise ProjectError([Problem(out, 1, f"the output folder {out} is the project's {name}/ folder or inside it, where your own files are: every build replaces the output folder whole, so choose another one, like {root / 'dist'}")])
     if target.exists() and not target.is_dir():
         raise ProjectError([Problem(out, 1, "the output path is a file, not a folder: remove it or choose another --out")])
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).exists():
@@ -100,8 +105,9 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def _remove_stale(parent: Path, name: str) -> None:
     """Remove staging folders left by builds that were killed (their process is gone)."""
-    for stale in parent.glob(f".{name}.building-*"):
-        pid = stale.name.split("-")[1] if stale.name.count("-") >= 2 else ""
+    prefix = f".{name}.building-"
+    for stale in parent.glob(f"{glob.escape(prefix)}*"):
+        pid = stale.name.removeprefix(prefix).split("-")[0]
         if stale.is_dir() and pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(stale, ignore_errors=True)
 

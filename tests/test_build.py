@@ -217,3 +217,19 @@ def test_a_setting_that_is_not_a_number_is_named_before_anything_runs(project):
         "SCROLLY_WORKER_MEMORY_MB=lots: expected a number of megabytes above 0",
     ]
     assert not (root / "dist").exists()
+
+
+def test_a_param_with_a_non_ascii_name_can_be_set_by_a_step(project):
+    root = project("basic")
+    for name, old, new in (("charts/dots.py", 'name="zoom"', 'name="zoöm"'), ("content/01-intro.md", "zoom=2", "zoöm=2 größe_2=1")):
+        path = root / name
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    result = run_build(cwd=root)
+    assert result.returncode == 1  # the chart has no größe_2: the step's names were read
+    assert result.stderr.splitlines()[0] == "content/01-intro.md:8: chart 'dots' has no param 'größe_2' (its params: focus, zoöm, day)"
+
+    (root / "content" / "01-intro.md").write_text((root / "content" / "01-intro.md").read_text(encoding="utf-8").replace(" größe_2=1", ""), encoding="utf-8")
+    result = run_build(cwd=root)
+    assert result.returncode == 0, result.stderr
+    html = (root / "dist" / "index.html").read_text(encoding="utf-8")
+    assert "&#34;zoöm&#34;: 2" in html

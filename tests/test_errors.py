@@ -1,20 +1,24 @@
 """Broken projects: each gives exit code 1, its `path:line: message`, and leaves dist/ as it was.
 
-Each folder of tests/broken/ is a case: `files/` is laid over a copy of the `basic`
-fixture, `edits.toml` changes a few lines of its files (`[[edit]]` with `file`, `old`,
-`new`), `remove.txt` lists files to delete from it, `expected.txt` holds the exact
-lines the build must print.
+Each folder of tests/broken/ is a case, made from a copy of the `basic` fixture:
+`remove.txt` lists files to delete from it, `files/` is laid over it, `edits.toml`
+changes a few lines of its files (`[[edit]]` with `file`, `old`, `new`), `links.toml`
+adds symbolic links (`[[link]]` with `path` and `target`, which need not exist), and
+`expected.txt` holds the exact lines the build must print.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from conftest import run_build
+from conftest import REPO, run_build
 
 BROKEN = Path(__file__).resolve().parent / "broken"
 CASES = sorted(path.name for path in BROKEN.iterdir() if path.is_dir())
@@ -37,6 +41,9 @@ def built_basic(tmp_path_factory) -> Path:
 def break_project(case: str, built: Path, target: Path) -> Path:
     shutil.copytree(built, target)
     case_folder = BROKEN / case
+    remove = case_folder / "remove.txt"
+    for name in remove.read_text().split() if remove.exists() else []:
+        (target / name).unlink()
     overlay = case_folder / "files"
     if overlay.is_dir():
         shutil.copytree(overlay, target, dirs_exist_ok=True)
@@ -46,9 +53,9 @@ def break_project(case: str, built: Path, target: Path) -> Path:
         text = file.read_text()
         assert edit["old"] in text, f"{case}: {edit['old']!r} is not in {edit['file']}"
         file.write_text(text.replace(edit["old"], edit["new"], 1))
-    remove = case_folder / "remove.txt"
-    for name in remove.read_text().split() if remove.exists() else []:
-        (target / name).unlink()
+    links = case_folder / "links.toml"
+    for link in tomllib.loads(links.read_text())["link"] if links.exists() else []:
+        (target / link["path"]).symlink_to(link["target"])
     return target
 
 
@@ -198,3 +205,62 @@ def test_an_output_folder_that_cannot_be_written_is_reported(built_basic, tmp_pa
     assert result.returncode == 1
     assert result.stderr.splitlines()[0] == f"{tmp_path / 'plain-file' / 'site'}:1: cannot write the output folder: {tmp_path / 'plain-file'} is a file, not a folder"
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("out", ["templates", "content", "charts/site", "templates/new"])
+def test_an_output_folder_among_the_authors_files_is_refused_empty_or_not(built_basic, tmp_path, out):
+    root = tmp_path / "project"
+    shutil.copytree(built_basic, root)
+    (root / "templates").mkdir(exist_ok=True)  # empty, as in a new project
+    before = tree(root)
+
+    result = run_build("--out", out, cwd=root)
+
+    folder = out.split("/")[0]
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{out}:1: the output folder {out} is the project's {folder}/ folder or inside it, where your own files are: "
+        "every build replaces the output folder whole, so choose another one, like dist"
+    )
+    assert tree(root) == before
+
+
+def test_a_killed_builds_staging_folder_is_removed_when_the_output_name_has_a_hyphen(built_basic, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(built_basic, root)
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = root / f".my-site.building-{finished.stdout.strip()}-x1y2z3"  # as a build killed with kill -9 leaves it
+    stale.mkdir()
+    (stale / "index.html").write_text("half a site")
+
+    result = run_build("--out", "my-site", cwd=root)
+
+    assert result.returncode == 0, result.stderr
+    assert (root / "my-site" / "index.html").is_file()
+    assert [p.name for p in root.iterdir() if ".building-" in p.name] == []
+
+
+def as_an_ordinary_user(command: list[str]) -> list[str]:
+    """`command`, run so that file permissions apply: root reads any file, but not without
+    the two capabilities that let it (setpriv drops them from what the command may hold)."""
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *command] if os.geteuid() == 0 else command
+
+
+def test_unreadable_files_are_problems_of_their_own_and_the_rest_is_reported(built_basic, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(built_basic, root)
+    (root / "site.toml").write_text((root / "site.toml").read_text().replace("byline =", "bylien ="))
+    for name in ("content/02-more.md", "charts/dots.py"):
+        (root / name).chmod(0)
+    before = tree(root / "dist")
+
+    result = subprocess.run(as_an_ordinary_user([sys.executable, str(REPO / "build.py")]), cwd=root, capture_output=True, text=True, timeout=300)
+
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines() == [
+        "charts/dots.py:1: cannot read this chart module: permission denied (give your user read access, for example: chmod u+r charts/dots.py)",
+        "content/02-more.md:1: cannot read this chapter: permission denied (give your user read access, for example: chmod u+r content/02-more.md)",
+        "site.toml:3: unknown key 'bylien' in site.toml (did you mean 'byline'?); known keys: title, dek, byline, date, language, base_url, chapters, summary, sources, typographer, dark_mode, theme",
+        "3 problems; dist was not changed.",
+    ]
+    assert tree(root / "dist") == before

@@ -8,6 +8,8 @@ and one standalone figure of the same chart.
 from __future__ import annotations
 
 import json
+import re
+import shutil
 
 import pytest
 
@@ -326,3 +328,50 @@ def test_print_shows_the_prose_with_each_chart_once_and_no_controls(reader):
     assert page.locator("img.chart-static:visible").count() == 2, "the standalone figure prints too"
     assert not page.locator("nav.toc").is_visible()
     assert not page.locator(".progress").is_visible()
+
+
+def test_one_bad_state_on_the_page_leaves_the_rest_working(browser, basic_site, static_server, tmp_path):
+    """A data-state the runtime cannot use (Infinity is not JSON, a page edited by hand, a
+    param the chart lacks) costs that one state; every chart still goes live and the steps still move it."""
+    dist = tmp_path / "dist"
+    shutil.copytree(basic_site, dist)
+    index = dist / "index.html"
+    page_html = index.read_text(encoding="utf-8")
+    bad = {2: "{&#34;zoom&#34;: Infinity}", 4: "{not json"}  # of: the section's chart, its three steps, the figure
+    pieces = re.split(r"data-state='[^']*'", page_html)
+    assert len(pieces) == 6
+    states = re.findall(r"data-state='[^']*'", page_html)
+    index.write_text("".join(piece + (f"data-state='{bad[i]}'" if i in bad else states[i] if i < 5 else "") for i, piece in enumerate(pieces)), encoding="utf-8")
+
+    context = browser.new_context(viewport=WIDE, bypass_csp=True, reduced_motion="reduce")
+    page = context.new_page()
+    page.set_default_timeout(WAIT)
+    errors, warnings = [], []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: warnings.append(message.text) if message.type == "warning" else None)
+    page.goto(static_server(dist))
+    go_live(page)  # both charts, the figure's with its defaults
+    sid = section_id(page)
+    good = step_states(page)[0]
+
+    next_button = page.locator(".step-controls button[data-move='1']")
+    next_button.click()
+    wait_for_step(page, 1)  # the bad step is read and shown as active; the chart keeps step 1's state
+    wait_for_state(page, good)
+    next_button.click()
+    wait_for_step(page, 2)
+    wait_for_state(page, step_states(page)[2])
+
+    page.evaluate("id => { document.getElementById(id + '-step-2').dataset.state = '{\"nope\": 1}'; }", sid)
+    page.locator(".step-controls button[data-move='-1']").click()
+    wait_for_step(page, 1)
+    page.keyboard.press("k")
+    wait_for_step(page, 0)
+    wait_for_state(page, good)
+    assert page.evaluate("window.scrolly.views.dots.signal('zoom')") == good["zoom"]
+    context.close()
+
+    assert errors == []
+    assert any(f"ignoring the state of #{sid}-step-2" in text for text in warnings), warnings
+    assert any("ignoring the state of #dots" in text for text in warnings), warnings  # the figure
+    assert any("cannot show the state" in text for text in warnings), warnings

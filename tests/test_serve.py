@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import concurrent.futures
 import http.client
+import json
+import os
 import re
 import shutil
 import socket
@@ -241,3 +246,86 @@ def test_two_hundred_saves_in_ten_seconds_keep_it_answering_and_end_with_the_las
         assert time.monotonic() < deadline, f"the last save was never built:\n{served.log()}"
         time.sleep(0.1)
     assert served.process.poll() is None
+
+
+def raw_request(port: int, path: str, host: str, headers: dict | None = None) -> tuple[int, bytes]:
+    """GET `path` from the server on 127.0.0.1:`port` with the Host header a browser at `host` would send."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.putrequest("GET", path, skip_host=True)
+        for name, value in {"Host": host, **(headers or {})}.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read() if response.status != 101 else b""
+    finally:
+        connection.close()
+
+
+def websocket_handshake(port: int, host: str) -> int:
+    """The status of a live-socket handshake sent as a page at http://`host` would send it."""
+    headers = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+               "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(), "Origin": f"http://{host}"}
+    return raw_request(port, "/__scrolly/live", host, headers)[0]
+
+
+def test_the_preview_answers_only_to_its_own_host_names_against_dns_rebinding(project, serve):
+    served = serve(project("basic"))
+    port = served.port
+    for good in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}", f"LocalHost:{port}"):
+        assert raw_request(port, "/", good)[0] == 200, good
+        assert websocket_handshake(port, good) == 101, good
+
+    for evil in (f"evil.example:{port}", f"127.0.0.1.nip.io:{port}", "attacker.test"):
+        status, body = raw_request(port, "/", evil)
+        assert status == 403, evil
+        assert b"A small test story" not in body
+        name = evil.split(":")[0]
+        assert f"not to the host name '{name}'".encode() in body and f"--host {name}".encode() in body
+        assert raw_request(port, "/__scrolly/dev.js", evil)[0] == 403
+        assert websocket_handshake(port, evil) == 403, evil
+    assert served.process.poll() is None
+
+
+def test_a_name_given_with_host_is_accepted(project, serve):
+    served = serve(project("basic"), "--host", "localhost")
+    assert raw_request(served.port, "/", f"localhost:{served.port}")[0] == 200
+    assert raw_request(served.port, "/", f"evil.example:{served.port}")[0] == 403
+
+
+def test_a_message_sent_to_the_live_socket_is_ignored_and_the_socket_keeps_working(project, serve):
+    from tornado.websocket import websocket_connect
+
+    root = project("basic")
+    served = serve(root)
+
+    async def talk():
+        socket = await websocket_connect(f"ws://127.0.0.1:{served.port}/__scrolly/live")
+        first = json.loads(await socket.read_message())
+        await socket.write_message("hello, server")
+        await socket.write_message(b"\x00\xff binary", binary=True)
+        replace_in(root / "content" / "01-intro.md", "Nothing changes here.", "Nothing moves here.")
+        after = json.loads(await asyncio.wait_for(socket.read_message(), REBUILD_TIMEOUT))
+        socket.close()
+        return first, after
+
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:  # a loop of its own: Playwright's may be running here
+        first, after = thread.submit(asyncio.run, talk()).result(timeout=REBUILD_TIMEOUT * 2)
+    assert after["build"] != first["build"] and after["problems"] == []
+    served.wait_for_log(r"page re-rendered")
+    assert "Traceback" not in served.log() and "NotImplementedError" not in served.log()
+
+
+def test_a_template_added_while_serving_overrides_scrollys_own_and_removing_it_restores_it(project, serve):
+    root = project("basic")
+    served = serve(root)
+    override = root / "templates" / "head.html"
+    override.write_text('<meta name="marker" content="my-override">\n', encoding="utf-8")
+    served.wait_for_log(r"^templates/head\.html changed: page re-rendered, ")
+    assert b"my-override" in served.get("/")[1]
+
+    override.unlink()
+    deadline = time.monotonic() + REBUILD_TIMEOUT
+    while b"my-override" in served.get("/")[1]:
+        assert time.monotonic() < deadline, served.log()
+        time.sleep(0.1)

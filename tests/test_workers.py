@@ -32,3 +32,24 @@ def test_a_worker_within_its_memory_limit_takes_the_next_task():
         assert pool.submit(os.getpid, on=first.worker).result() == pid
     finally:
         pool.stop()
+
+
+def test_workers_use_the_scrolly_that_runs_the_build_not_another_copy(project, tmp_path):
+    """Another package named scrolly where the fork server looks first (the current folder
+    here; an installed one elsewhere) must not replace the engine in the chart workers."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    root = project("basic")
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "scrolly" / "charts").mkdir(parents=True)
+    (elsewhere / "scrolly" / "__init__.py").write_text("")
+    (elsewhere / "scrolly" / "charts" / "__init__.py").write_text("# not scrolly's\n")
+    result = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "--site", str(root)],
+        cwd=elsewhere, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (root / "dist" / "charts" / "dots.svg").is_file()

@@ -25,13 +25,22 @@ function kindOf(value) {
   return "other";
 }
 
+/** Whether "YYYY-MM-DD" names a real day ("2023-02-30" does not), as scrolly/params.py checks. */
+function isCalendarDay(text) {
+  const [year, month, day] = text.split("-").map(Number);
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);  // unlike Date.UTC, no 1900 added to years below 100
+  return year >= 1 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 /** Why `value` cannot be given to `param`, or null if it can (as Param.problem_with in charts.py). */
 function problemWith(param, value) {
   const kind = kindOf(value);
   const shown = JSON.stringify(value);
   if (kind === "other") return `param '${param.name}' takes "text", a number, true, false or null, got ${shown}`;
   if (param.kind === "date") {
-    return kind === "string" && DATE.test(value) ? null : `param '${param.name}' takes a date like "2023-07-11", got ${shown}`;
+    if (kind !== "string" || !DATE.test(value)) return `param '${param.name}' takes a date like "2023-07-11", got ${shown}`;
+    return isCalendarDay(value) ? null : `param '${param.name}' takes a date like "2023-07-11", got ${shown}, which is not a day of the calendar`;
   }
   if (param.kind === "string or null" && (kind === "string" || kind === "null")) return null;
   if (param.kind === kind || param.kind === "value") return null;

@@ -48,6 +48,21 @@ function nextTask() {
   return globalThis.scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/**
+ * The state an element's data-state holds, or null (and a console warning) when it cannot
+ * be read: one bad state, say from a page edited by hand, must not stop the rest of the page.
+ */
+function readState(element) {
+  try {
+    const state = JSON.parse(element.dataset.state);
+    if (state && typeof state === "object" && !Array.isArray(state)) return state;
+    throw new TypeError("not an object of param values");
+  } catch (error) {
+    console.warn(`scrolly: ignoring the state of #${element.id || element.dataset.chart}:`, error);
+    return null;
+  }
+}
+
 function whenIdle(callback) {
   if ("requestIdleCallback" in window) requestIdleCallback(callback, { timeout: 500 });
   else setTimeout(callback, 50);
@@ -61,7 +76,7 @@ class LiveChart {
     this.name = figure.dataset.chart;
     this.box = figure.querySelector(".chart-box");
     this.img = figure.querySelector(".chart-static");
-    this.state = JSON.parse(figure.dataset.state);
+    this.state = readState(figure) ?? {};  // unreadable: the chart's own defaults
     this.view = null;
     this.design = null;   // the chart's own plot size and the room its axes, legends and title take
     this.fittedTo = "";   // the box size the view was last laid out for
@@ -254,7 +269,12 @@ class Section {
     this.chart.label(alt);
     // Screen readers hear what the chart now shows; not on page load, only when the reader moves.
     if (!first) this.status.textContent = `Step ${index + 1} of ${this.steps.length}: ${alt}`;
-    this.chart.show(JSON.parse(this.steps[index].dataset.state));
+    const state = readState(this.steps[index]);
+    try {
+      if (state) this.chart.show(state);  // unreadable: the chart stays as it was
+    } catch (error) {  // a state naming a param the chart lacks: the other steps still work
+      console.warn(`scrolly: chart '${this.chart.name}' cannot show the state of #${this.steps[index].id}:`, error);
+    }
     this.element.dispatchEvent(new CustomEvent("scrolly:step", { bubbles: true, detail: { index, state: this.chart.state } }));
   }
 
