@@ -500,6 +500,8 @@ def test_step_values_match_chart_params(specs):
     for stem, _ in CHAPTERS:
         body = split_chapter(stem)[1]
         uses = [(chart, steps) for chart, steps in sections(body)]
+        for chart, steps in uses:  # every step says in words what its chart then shows
+            assert all(isinstance(v.get("alt"), str) and v["alt"].strip() for v in steps), stem
         uses += [(chart, [values]) for chart, values in standalone_charts(body)]
         for chart, steps in uses:
             assert chart in specs, f"{stem}: unknown chart {chart!r}"
@@ -507,6 +509,7 @@ def test_step_values_match_chart_params(specs):
             kinds = {name: kind_of(default) for name, default in params.items()}
             state = dict(params)
             for i, values in enumerate(steps):
+                values = {name: value for name, value in values.items() if name != "alt"}
                 for name, value in values.items():
                     assert name in kinds, f"{stem}: {chart} has no param {name!r}"
                     assert fits(kinds[name], value), f"{stem}: {name}={value!r} is not a {kinds[name]}"
