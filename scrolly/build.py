@@ -38,6 +38,7 @@ class BuildResult:
     seconds: float
     compiled: tuple[str, ...] = ()  # charts compiled afresh (the others came from the cache)
     digests: dict | None = None  # output path -> digest of its content (see write.digests)
+    warnings: tuple[Problem, ...] = ()  # what built but deserves a word (a chart not cached)
 
 
 class Build:
@@ -116,7 +117,9 @@ class Build:
             step("write files", write_site, files, out)
         compiled = tuple(name for name, chart in charts.items() if not chart.from_cache)
         seconds = time.perf_counter() - started
-        return BuildResult(len(chapters), len(charts), len(files), seconds, compiled, digests(files))
+        warnings = tuple(sorted(chart.warning for chart in charts.values() if chart.warning))
+        return BuildResult(len(chapters), len(charts), len(files), seconds, compiled, digests(files),
+                           warnings)
 
 
 def build_site(root: Path, out: Path | None = None, write: bool = True, progress=None,

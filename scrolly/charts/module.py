@@ -1,4 +1,4 @@
-"""Running a chart module: import it afresh, call chart() and table(), note what it read.
+"""Running a chart module: import it afresh, call chart() and table().
 
 Anything a module does wrong becomes a ProjectError naming the module and, where the
 traceback allows, the line.
@@ -6,7 +6,6 @@ traceback allows, the line.
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import os
 import re
@@ -15,31 +14,6 @@ import traceback
 from pathlib import Path
 
 from ..problems import Problem, ProjectError
-
-
-class ReadRecorder:
-    """Collects the paths of files opened inside `recording()` blocks.
-
-    Python's audit hooks see every open() but belong to the whole process and can never
-    be removed: a process makes one recorder and keeps it (a worker keeps it between
-    tasks).
-    """
-
-    def __init__(self):
-        self.stack: list[set[Path]] = []
-        sys.addaudithook(self._hear)
-
-    def _hear(self, event: str, args: tuple) -> None:
-        if event == "open" and self.stack and isinstance(args[0], (str, bytes, os.PathLike)):
-            self.stack[-1].add(Path(os.fsdecode(args[0])).resolve())
-
-    @contextlib.contextmanager
-    def recording(self):
-        self.stack.append(set())
-        try:
-            yield self.stack[-1]
-        finally:
-            self.stack.pop()
 
 
 def run_module(name: str, path: Path, check_as_built: bool = False):
