@@ -64,7 +64,8 @@ class Build:
 
         if self._workers is None or self._workers.stopped:
             self._workers = Workers(self.settings.jobs, ["scrolly.charts", "altair", "vl_convert"],
-                                    retire_above=self.settings.worker_memory, setup=ChartWorker)
+                                    retire_above=self.settings.worker_memory, setup=ChartWorker,
+                                    memory_limit=self.settings.chart_memory_limit)
         return self._workers
 
     def close(self) -> None:
@@ -99,7 +100,7 @@ class Build:
         # the chapters; the states to draw are known once they are read.
         pending = step("start the charts (read the cache, send the rest to workers)",
                        PendingCharts, paths, self.cache, self.workers, self.mode == "preview",
-                       self.settings.chart_time_limit)
+                       self.settings.chart_time_limit, self.settings.chart_memory_limit_mb)
         vega_runtime = step("start the Vega runtime (from the user cache, else bundled)",
                             start_vega_runtime, self.runtime_folders, writes, self.workers)
         chapters = _gather(problems, step, "read chapters (markdown-it)", read_chapters, config) or []
