@@ -44,7 +44,8 @@ def detail(site: Path) -> dict[str, float]:
     """Seconds each step of chart compilation takes, summed over the charts, in one process."""
     import vl_convert as vlc
 
-    from scrolly.charts.module import ReadRecorder, run_module
+    from scrolly.charts.module import run_module
+    from scrolly.charts.reads import ReadRecorder
     from scrolly.charts.pictures import png_of, render_states, svg_of
     from scrolly.charts.runtime import bundle, vega_snippet
     from scrolly.charts.spec import valid_spec

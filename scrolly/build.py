@@ -41,7 +41,7 @@ class BuildResult:
     seconds: float
     compiled: tuple[str, ...] = ()  # charts compiled afresh (the others came from the cache)
     digests: dict | None = None  # output path -> digest of its content (see write.digests)
-    warnings: tuple[Problem, ...] = ()  # worth fixing, but the site was built
+    warnings: tuple[Problem, ...] = ()  # built, but worth a word (a step without alt, a chart not cached)
 
 
 class Build:
@@ -70,7 +70,8 @@ class Build:
             # imports them before the build's sys.path reaches it, so a preloaded scrolly
             # could be another copy (an installed one) than the one running this build.
             self._workers = Workers(self.settings.jobs, ["altair", "vl_convert"],
-                                    retire_above=self.settings.worker_memory, setup=ChartWorker)
+                                    retire_above=self.settings.worker_memory, setup=ChartWorker,
+                                    memory_limit=self.settings.chart_memory_limit)
         return self._workers
 
     def close(self) -> None:
@@ -109,7 +110,8 @@ class Build:
         # the chapters; the states to draw are known once they are read.
         pending = step("start the charts (read the cache, send the rest to workers)",
                        PendingCharts, readable, self.cache, self.workers, self.mode == "preview",
-                       self.settings.chart_time_limit, config.theme.chart_tokens())
+                       self.settings.chart_time_limit, config.theme.chart_tokens(),
+                       self.settings.chart_memory_limit_mb)
         vega_runtime = step("start the Vega runtime (from the user cache, else bundled)",
                             start_vega_runtime, self.runtime_folders, writes, self.workers)
         chapters = _gather(problems, step, "read chapters (markdown-it)", read_chapters, config) or []
@@ -134,8 +136,10 @@ class Build:
             step("write files", write_site, files, out)
         compiled = tuple(name for name, chart in charts.items() if not chart.from_cache)
         seconds = time.perf_counter() - started
+        warnings = [chart.warning for chart in charts.values() if chart.warning]
+        warnings = tuple(sorted(warnings + alt_warnings(chapters)))
         return BuildResult(len(chapters), len(charts), len(files), seconds, compiled, digests(files),
-                           tuple(alt_warnings(chapters)))
+                           warnings)
 
     def _submit(self, function, *args):
         """Run a chart-module function in a worker, within the time a chart may take."""

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shlex
+import signal
 import sys
 import time
 import traceback
@@ -68,15 +70,39 @@ def main(argv: list[str] | None = None, prog: str = "scrolly") -> int:
             from .serve import serve
 
             return serve(args.site, args.out, args.host, args.port, args.open, args.verbose, settings)
-        return run_build(args, settings)
-    except KeyboardInterrupt:
-        print("interrupted; the output folder was not changed", file=sys.stderr)
-        return 130
+        with stopped_by_sigterm():
+            return run_build(args, settings)
+    except KeyboardInterrupt as stop:
+        how = "stopped (SIGTERM)" if isinstance(stop, Terminated) else "interrupted"
+        print(f"{how}; the output folder was not changed", file=sys.stderr)
+        return 143 if isinstance(stop, Terminated) else 130
     except Exception as err:  # a bug in scrolly, not in the project
         if args.verbose:
             traceback.print_exc()
         print(f"internal error: {type(err).__name__}: {err}" + ("" if args.verbose else " (run with --verbose for the traceback)"), file=sys.stderr)
         return 1
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a plain `kill`, a CI runner cancelling): the build stops as on Ctrl+C."""
+
+
+@contextlib.contextmanager
+def stopped_by_sigterm():
+    """Turn SIGTERM into Terminated while a build runs, so it ends as on Ctrl+C: its
+    workers stopped, the output folder untouched."""
+    def terminate(signum, frame):
+        raise Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, terminate)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def one_line(text: str) -> str:
@@ -132,7 +158,7 @@ def run_build(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     progress.clear()
     for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(warning, file=sys.stderr)
     if write:
         print(f"Built {count(result.chapters, 'chapter')}, {count(result.charts, 'chart')}, {count(result.files, 'file')} into {out} in {result.seconds:.2f} s")
     else:

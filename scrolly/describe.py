@@ -157,7 +157,7 @@ def alt_warnings(chapters: list[Chapter]) -> list[Problem]:
             before = {}
             for step, state in zip(block.steps, block.states()):
                 if state != before and not step.alt:
-                    warnings.append(Problem(chapter.path, step.line, "this step changes the chart but has no alt=\"…\", while other steps of its section do: add one saying what the chart now shows"))
+                    warnings.append(Problem(chapter.path, step.line, "warning: this step changes the chart but has no alt=\"…\", while other steps of its section do: add one saying what the chart now shows"))
                 before = state
     return warnings
 

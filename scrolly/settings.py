@@ -13,6 +13,7 @@ from pathlib import Path
 NUMBERS = {  # variable -> (field, unit, default)
     "SCROLLY_CHART_TIME_LIMIT": ("chart_time_limit", "seconds", 60.0),
     "SCROLLY_WORKER_MEMORY_MB": ("worker_memory_mb", "megabytes", 300.0),
+    "SCROLLY_CHART_MEMORY_LIMIT_MB": ("chart_memory_limit_mb", "megabytes", 4096.0),
 }
 
 
@@ -20,12 +21,17 @@ NUMBERS = {  # variable -> (field, unit, default)
 class Settings:
     chart_time_limit: float = 60.0  # seconds one chart may take
     worker_memory_mb: float = 300.0  # a worker that has held more is replaced after its task
+    chart_memory_limit_mb: float = 4096.0  # the data a worker may hold while it runs a chart
     user_cache: Path | None = None  # scrolly's folder in the user's cache; None without a home
     jobs: int = 1  # worker processes charts compile in
 
     @property
     def worker_memory(self) -> int:
         return int(self.worker_memory_mb * 2**20)
+
+    @property
+    def chart_memory_limit(self) -> int:
+        return int(self.chart_memory_limit_mb * 2**20)
 
 
 class SettingsError(Exception):

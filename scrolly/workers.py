@@ -10,11 +10,15 @@ warm. A task that runs past its time limit has its worker killed; the others go 
 A worker that has grown past `retire_above` bytes (a chart with 100,000 rows leaves
 hundreds of MB in vl-convert's JavaScript heap, which never shrinks) exits after
 sending its result, and a fresh one takes the next task.
+
+Nothing a worker starts outlives the build, and no worker holds the build's output open;
+a worker's memory is capped while it runs (see processes.py).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import resource
 import signal
 import sys
@@ -24,6 +28,8 @@ import traceback
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
+
+from .processes import die_with_build, how_it_ended, kill_group, limit_memory, start_fork_server
 
 
 class TimeLimitExceeded(Exception):
@@ -65,12 +71,16 @@ class Workers:
     """Up to `size` worker processes fed by one thread, so that callers never wait for them to start."""
 
     def __init__(self, size: int, preload: list[str], retire_above: int | None = None,
-                 setup=None):
+                 setup=None, memory_limit: int | None = None):
         self.size = size
         self.retire_above = retire_above
         self.setup = setup
+        self.memory_limit = memory_limit
         self.context = multiprocessing.get_context("forkserver")
         self.context.set_forkserver_preload(preload)
+        start_fork_server()
+        # never written: the workers read it to learn that this process is gone (EOF)
+        self.lifeline, self.lifeline_end = self.context.Pipe(duplex=False)
         self.queue: list[Task] = []
         self.workers: list[_Worker] = []  # changed by the feeding thread only
         self.numbers = iter(range(1 << 62))
@@ -94,7 +104,7 @@ class Workers:
     def stop(self) -> None:
         self.stopped = True
         for worker in list(self.workers):
-            worker.process.kill()
+            kill_group(worker.process)
         self.waker.send_bytes(b"")
 
     def _feed(self) -> None:
@@ -126,7 +136,7 @@ class Workers:
             try:
                 worker.connection.send((task.function, task.args))
             except OSError:  # it died while idle
-                self._remove(worker, WorkerGone(f"exit code {worker.process.exitcode}"))
+                self._remove(worker, WorkerGone(how_it_ended(worker.process)))
 
     def _choose(self) -> tuple[Task, _Worker | None] | None:
         """The next task to start and its worker (None: a new one), or None if nothing can start now."""
@@ -147,8 +157,9 @@ class Workers:
 
     def _start(self) -> _Worker:
         ours, theirs = self.context.Pipe()
-        process = self.context.Process(target=_serve, args=(theirs, self.retire_above, self.setup),
-                                       daemon=True, name="scrolly-worker")
+        process = self.context.Process(
+            target=_serve, args=(theirs, self.retire_above, self.setup, self.lifeline,
+                                 self.memory_limit), daemon=True, name="scrolly-worker")
         process.start()
         theirs.close()
         worker = _Worker(next(self.numbers), process, ours)
@@ -159,7 +170,7 @@ class Workers:
         try:
             ok, value, retiring = worker.connection.recv()
         except (EOFError, OSError):
-            self._remove(worker, WorkerGone(f"exit code {worker.process.exitcode}"))
+            self._remove(worker, WorkerGone(how_it_ended(worker.process)))
             return
         task, worker.task = worker.task, None
         if retiring:
@@ -170,21 +181,26 @@ class Workers:
             task.future.set_exception(WorkerFailed(value))
 
     def _remove(self, worker: _Worker, error: Exception | None) -> None:
-        worker.process.kill()
+        kill_group(worker.process)
         worker.connection.close()
         self.workers.remove(worker)
         if worker.task and error:
             worker.task.future.set_exception(error)
 
 
-def _serve(connection: Connection, retire_above: int | None, setup) -> None:
+def _serve(connection: Connection, retire_above: int | None, setup, lifeline: Connection,
+           memory_limit: int | None) -> None:
     """A worker's life: run each task it is sent and send back its result, until the build
     process goes or the worker has grown too big.
 
     With `setup`, its result is what the worker keeps between tasks: every task gets it
     as its first argument.
     """
+    os.setsid()  # its own process group, killed whole; no terminal: no job-control stops
+    threading.Thread(target=die_with_build, args=(lifeline,), daemon=True).start()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the build process
+    if memory_limit is not None:
+        limit_memory(memory_limit)
     kept = (setup(),) if setup else ()
     while True:
         try:

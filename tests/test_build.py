@@ -210,11 +210,13 @@ def test_replacing_every_worker_after_each_task_builds_the_same_site(project, tm
 
 def test_a_setting_that_is_not_a_number_is_named_before_anything_runs(project):
     root = project("basic")
-    result = run_build(cwd=root, env={"SCROLLY_WORKER_MEMORY_MB": "lots", "SCROLLY_CHART_TIME_LIMIT": "0"})
+    result = run_build(cwd=root, env={"SCROLLY_WORKER_MEMORY_MB": "lots", "SCROLLY_CHART_TIME_LIMIT": "0",
+                                      "SCROLLY_CHART_MEMORY_LIMIT_MB": "-5"})
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         "SCROLLY_CHART_TIME_LIMIT=0: expected a number of seconds above 0",
         "SCROLLY_WORKER_MEMORY_MB=lots: expected a number of megabytes above 0",
+        "SCROLLY_CHART_MEMORY_LIMIT_MB=-5: expected a number of megabytes above 0",
     ]
     assert not (root / "dist").exists()
 

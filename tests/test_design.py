@@ -329,7 +329,7 @@ def test_the_live_region_says_what_each_step_shows(project, open_site):
     chapter.write_text(chapter.read_text(encoding="utf-8").replace('::: step focus="c" day="2024-02-01"', '::: step focus="c" day="2024-02-01" alt="The third dot is now lit"'), encoding="utf-8")
     result = run_build("--site", str(root))
     assert result.returncode == 0
-    assert "warning: content/01-intro.md:8: this step changes the chart but has no alt=" in result.stderr.replace(str(root) + "/", "")
+    assert "content/01-intro.md:8: warning: this step changes the chart but has no alt=" in result.stderr.replace(str(root) + "/", "")
     page = open_site(root / "dist")
     go_live(page)
     status = page.locator(".step-status")

@@ -264,3 +264,49 @@ def test_unreadable_files_are_problems_of_their_own_and_the_rest_is_reported(bui
         "3 problems; dist was not changed.",
     ]
     assert tree(root / "dist") == before
+
+
+def test_charts_that_end_their_process_are_each_reported_with_the_others(built_basic, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(built_basic, root)
+    (root / "charts" / "ends.py").write_text("import os\n\n\ndef chart():\n    os._exit(3)\n")
+    (root / "charts" / "exits.py").write_text("import sys\n\n\ndef chart():\n    sys.exit(1)\n")
+    (root / "charts" / "raises.py").write_text("def chart():\n    return 1 / 0\n")
+
+    result = run_build(cwd=root)
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[:3] == [
+        "charts/ends.py:4: the process compiling the chart ended (exit code 3) before the chart was "
+        "done: a chart module must not end its process (os._exit())",
+        "charts/exits.py:5: chart() called sys.exit(1): a chart module must return its chart, never "
+        "end the process",
+        "charts/raises.py:2: chart() raised ZeroDivisionError: division by zero",
+    ]
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_chart_that_takes_more_memory_than_a_chart_may_is_its_problem(built_basic, tmp_path):
+    root = break_project("unknown-param", built_basic, tmp_path / "project")
+    dots = root / "charts" / "dots.py"
+    dots.write_text(dots.read_text().replace("def chart():\n", "def chart():\n    rows = [b'x' * 2**30, b'y' * 2**30]\n"))
+    (root / "charts" / "later.py").write_text("def chart():\n    return 1 / 0\n")
+
+    result = run_build(cwd=root, env={"SCROLLY_CHART_MEMORY_LIMIT_MB": "1024"})
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[:2] == [
+        "charts/dots.py:17: chart() ran out of memory: a chart may use 1024 MB while it runs "
+        "(set SCROLLY_CHART_MEMORY_LIMIT_MB=MB to change the limit)",
+        "charts/later.py:2: chart() raised ZeroDivisionError: division by zero",
+    ]
+    assert "Traceback" not in result.stderr
+
+
+def test_charts_build_within_a_memory_limit_of_a_gigabyte(built_basic, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(built_basic, root, ignore=shutil.ignore_patterns(".scrolly-cache"))
+
+    result = run_build(cwd=root, env={"SCROLLY_CHART_MEMORY_LIMIT_MB": "1024"})
+
+    assert result.returncode == 0, result.stderr

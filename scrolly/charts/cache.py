@@ -1,7 +1,7 @@
 """The chart cache: compiled charts and their pictures, keyed by the content they came from.
 
-A chart's key hashes its module, the data files it read when it was last compiled, this
-package's code and the tools' versions; a picture's key adds its state. Keys never use
+A chart's key hashes its module, the files it read and the folders it listed when it was
+last compiled (see reads.py), this package's code and the tools' versions; a picture's key adds its state. Keys never use
 modification times. Besides the files, the cache keeps the charts it read in memory, so
 a build session's next build (the dev server's next save) does not parse them again.
 """
@@ -17,6 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from .model import Chart, Param, state_key
+from .reads import input_bytes
 
 MEMORY = 64  # charts kept in memory before the memo starts afresh
 
@@ -41,8 +42,8 @@ class ChartCache:
         digest.update(json.dumps(theme, sort_keys=True).encode())
         digest.update(path.read_bytes())
         for name in inputs if inputs is not None else ["<never compiled>"]:
-            file = path.parent / name
-            digest.update(name.encode() + b"\0" + (file.read_bytes() if file.is_file() else b"<missing>"))
+            digest.update(name.encode("utf-8", "surrogateescape") + b"\0")
+            digest.update(hashlib.sha256(input_bytes(path.parent, name)).digest())
         return digest.hexdigest()[:32]
 
     def current_key(self, name: str, path: Path, theme: dict | None = None) -> str:
@@ -116,7 +117,7 @@ class ChartCache:
 
     def store(self, chart: Chart, key: str) -> None:
         """Write the chart and its pictures; a cache that cannot be written only costs time."""
-        if self.folder is None or not self.write:
+        if self.folder is None or not self.write or chart.warning is not None:
             return
         try:
             (self.folder / "charts").mkdir(parents=True, exist_ok=True)

@@ -11,8 +11,9 @@ from pathlib import Path
 from ..problems import Problem, ProjectError
 from ..theme import themed_spec, untitled
 from .model import Chart
-from .module import ReadRecorder, first_lines, line_of_def, read_table, run_module
+from .module import first_lines, line_of_def, read_table, run_module
 from .pictures import MAX_SVG_BYTES, draw_states, png_of, render_states, svg_of, svg_size
+from .reads import ReadRecorder, tracked_inputs, untracked_reason
 from .spec import chart_params, invalid_chart_problem, metadata_problems, shared_rows, valid_spec
 
 
@@ -88,15 +89,21 @@ def _compiled(name: str, path: Path, png: bool, reads: ReadRecorder, theme: dict
         table=table,
         svg=svg,
         picture_type="svg" if len(svg) <= MAX_SVG_BYTES else "png",
-        inputs=_relative_inputs(inputs | more_inputs, path),
+        inputs=tracked_inputs([inputs, more_inputs], path),
+        warning=_untracked_warning([inputs, more_inputs], path),
     )
 
 
-def _relative_inputs(paths: set[Path], module: Path) -> tuple[str, ...]:
-    """The files the module read under its own folder, relative to it (the module excluded)."""
-    folder = module.resolve().parent
-    inside = (p for p in paths if p != module.resolve() and p.is_relative_to(folder))
-    return tuple(sorted(str(p.relative_to(folder)) for p in inside))
+def _untracked_warning(reads, path: Path) -> Problem | None:
+    """Why the chart must not be cached, if something it did cannot be followed."""
+    untracked = untracked_reason(reads)
+    if untracked is None:
+        return None
+    what, event, file, line = untracked
+    where = path if not file or Path(file).resolve() == path.resolve() else Path(file)
+    return Problem(where, line if file else line_of_def(path), (
+        "warning: this chart is not cached, because scrolly cannot follow what it reads when "
+        f"it {what} ({event}); it is compiled afresh on every build"))
 
 
 # -- tasks sent to worker processes (each gets the worker's ChartWorker first) -----------

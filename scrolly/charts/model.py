@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..problems import Problem
+
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 KINDS = {bool: "boolean", int: "number", float: "number", str: "string", type(None): "null"}
 
@@ -48,7 +50,8 @@ class Chart:
     svg: str  # the default state, for downloads
     picture_type: str = "svg"  # first-paint pictures: "svg", or "png" when an SVG is too big
     pictures: dict = field(default_factory=dict)  # state key -> first-paint picture (bytes)
-    inputs: tuple = ()  # the files under charts/ the module read (its data), relative to charts/
+    inputs: tuple = ()  # what the module read (see reads.tracked_inputs): its cache key covers them
+    warning: Problem | None = None  # why the chart must not be cached, if it must not
     from_cache: bool = False
 
     def picture(self, values: dict) -> bytes:

@@ -1,4 +1,4 @@
-"""Running a chart module: import it afresh, call chart() and table(), note what it read.
+"""Running a chart module: import it afresh, call chart() and table().
 
 Anything a module does wrong becomes a ProjectError naming the module and, where the
 traceback allows, the line.
@@ -6,7 +6,6 @@ traceback allows, the line.
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import os
 import re
@@ -15,31 +14,7 @@ import traceback
 from pathlib import Path
 
 from ..problems import Problem, ProjectError
-
-
-class ReadRecorder:
-    """Collects the paths of files opened inside `recording()` blocks.
-
-    Python's audit hooks see every open() but belong to the whole process and can never
-    be removed: a process makes one recorder and keeps it (a worker keeps it between
-    tasks).
-    """
-
-    def __init__(self):
-        self.stack: list[set[Path]] = []
-        sys.addaudithook(self._hear)
-
-    def _hear(self, event: str, args: tuple) -> None:
-        if event == "open" and self.stack and isinstance(args[0], (str, bytes, os.PathLike)):
-            self.stack[-1].add(Path(os.fsdecode(args[0])).resolve())
-
-    @contextlib.contextmanager
-    def recording(self):
-        self.stack.append(set())
-        try:
-            yield self.stack[-1]
-        finally:
-            self.stack.pop()
+from ..processes import MEMORY_SETTING, memory_limit
 
 
 def run_module(name: str, path: Path, check_as_built: bool = False):
@@ -55,18 +30,21 @@ def run_module(name: str, path: Path, check_as_built: bool = False):
         raise ProjectError([Problem(path, err.lineno or 1, f"syntax error: {err.msg}")])
     folder = str(path.parent)
     sys.path.insert(0, folder)
+    where = "the module"  # while its top level runs
     try:
         exec(code, module.__dict__)
+        where = "chart()"
         if not callable(getattr(module, "chart", None)):
             raise ProjectError([Problem(path, 1, "this chart module defines no chart() function: "
                                         "define one that returns an Altair chart")])
         chart = module.chart() if check_as_built else call_quickly(module.chart)
     except ProjectError:
         raise
-    except Exception as err:
-        raise ProjectError([exception_problem(path, err)])
+    except BaseException as err:  # sys.exit() and KeyboardInterrupt too: the module's doing
+        raise ProjectError([exception_problem(path, err, where)]) from None
     finally:
-        sys.path.remove(folder)
+        if folder in sys.path:
+            sys.path.remove(folder)
         for loaded in [n for n, m in sys.modules.items() if _file_of(m).startswith(folder + os.sep)]:
             del sys.modules[loaded]
     import altair as alt
@@ -101,15 +79,15 @@ def read_table(function, path: Path) -> list[dict] | None:
         return None
     try:
         rows = function()
-    except Exception as err:
-        raise ProjectError([exception_problem(path, err, "table()")])
+    except BaseException as err:
+        raise ProjectError([exception_problem(path, err, "table()")]) from None
     if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
         raise ProjectError([Problem(path, line_of_def(path, "table"),
                                     "table() must return a list of dicts (one per row)")])
     return [{str(k): v for k, v in row.items()} for row in rows]
 
 
-def exception_problem(path: Path, err: Exception, where: str = "chart()") -> Problem:
+def exception_problem(path: Path, err: BaseException, where: str = "chart()") -> Problem:
     """The problem an exception in the module is, at the module's deepest line in its traceback."""
     frames = [f for f in traceback.extract_tb(err.__traceback__) if Path(f.filename) == path]
     line = frames[-1].lineno if frames else 1
@@ -117,7 +95,26 @@ def exception_problem(path: Path, err: Exception, where: str = "chart()") -> Pro
         missing = _relative(Path(err.filename)) if err.filename else str(err)
         return Problem(path, line, f"data file not found: {missing}")
     detail = "".join(traceback.format_exception(err))
-    return Problem(path, line, f"{where} raised {type(err).__name__}: {first_lines(err)}", detail)
+    if isinstance(err, MemoryError):
+        return Problem(path, line, f"{where} ran out of memory{memory_limit_note()}", detail)
+    if isinstance(err, SystemExit):
+        called = f"sys.exit({'' if err.code is None else repr(err.code)})"
+        return Problem(path, line, f"{where} called {called}: a chart module must return its "
+                       "chart, never end the process", detail)
+    text = first_lines(err, fallback="")
+    return Problem(path, line, f"{where} raised {type(err).__name__}" + (f": {text}" if text else ""),
+                   detail)
+
+
+def memory_limit_note(limit_mb: float | None = None) -> str:
+    """What a chart may use, for a message: this process's limit unless one is given."""
+    if limit_mb is None:
+        limit = memory_limit()
+        limit_mb = None if limit is None else limit / 2**20
+    if limit_mb is None:
+        return ""
+    return (f": a chart may use {limit_mb:g} MB while it runs "
+            f"(set {MEMORY_SETTING}=MB to change the limit)")
 
 
 def line_of_def(path: Path, function: str = "chart") -> int:
@@ -127,9 +124,10 @@ def line_of_def(path: Path, function: str = "chart") -> int:
     return 1
 
 
-def first_lines(err: Exception, limit: int = 3) -> str:
+def first_lines(err: BaseException, limit: int = 3, fallback: str | None = None) -> str:
+    """The start of an exception's message (its type's name, or `fallback`, if it has none)."""
     lines = [line.strip() for line in str(err).strip().splitlines() if line.strip()]
-    return " ".join(lines[:limit]) or type(err).__name__
+    return " ".join(lines[:limit]) or (type(err).__name__ if fallback is None else fallback)
 
 
 def _relative(path: Path) -> str:

@@ -17,7 +17,7 @@ from ..problems import Problem, ProjectError
 from .cache import ChartCache
 from .compile import compile_task, draw_held_task, draw_task
 from .model import Chart
-from .module import line_of_def
+from .module import line_of_def, memory_limit_note
 
 if TYPE_CHECKING:
     from ..workers import Task, Workers
@@ -31,13 +31,15 @@ class PendingCharts:
     """
 
     def __init__(self, paths: dict[str, Path], cache: ChartCache, pool: Callable[[], Workers],
-                 preview: bool, time_limit: float, theme: dict | None = None):
+                 preview: bool, time_limit: float, theme: dict | None = None,
+                 memory_limit_mb: float | None = None):
         self.paths = paths
         self.cache = cache
         self.pool = pool  # the workers, started on first use: a fully cached build starts none
         self.preview = preview
         self.time_limit = time_limit
         self.theme = theme  # scrolly.theme's chart tokens, laid under every chart's config
+        self.memory_limit_mb = memory_limit_mb
         self.cached: dict[str, tuple[str, Chart]] = {}  # name -> (cache key, chart)
         self.compiling: dict[str, Task] = {}  # name -> its compile in a worker
         for name, path in paths.items():
@@ -134,5 +136,11 @@ class PendingCharts:
         except WorkerGone as gone:
             if retry:
                 return self._outcome(retry(), path)
-            return [Problem(path, line_of_def(path), f"the process compiling the chart stopped "
-                            f"({gone}): did it run out of memory?")]
+            return [Problem(path, line_of_def(path), self._gone_message(str(gone)))]
+
+    def _gone_message(self, gone: str) -> str:
+        if gone.startswith("exit code"):  # it ended itself
+            return (f"the process compiling the chart ended ({gone}) before the chart was done: "
+                    "a chart module must not end its process (os._exit())")
+        return (f"the process compiling the chart stopped ({gone}) before the chart was done, "
+                f"as one that runs out of memory does{memory_limit_note(self.memory_limit_mb)}")
