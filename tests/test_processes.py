@@ -182,3 +182,36 @@ def test_what_a_chart_module_prints_reaches_the_builds_stderr(tmp_path):
     assert build.finish() == 0, build.stderr()
     assert "hello from the chart" in build.stderr()
     assert "hello" not in build.output["stdout"].decode()
+
+
+def site_files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("after", [0.05, 0.4, 0.9, 1.6, 2.5])
+def test_a_build_killed_at_any_moment_leaves_the_last_site_and_no_process(tmp_path, kill_leftovers, after):
+    """kill -9 of the build process alone, at points from start-up to past its end: the site
+    is the previous one or the new one whole, nothing the build started lives on, and the
+    next build is clean."""
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "basic", root, ignore=shutil.ignore_patterns(".scrolly-cache", "dist"))
+    first = Build(root)
+    kill_leftovers(first)
+    assert first.finish() == 0, first.stderr()
+    before = site_files(root / "dist")
+    shutil.rmtree(root / ".scrolly-cache")  # the charts compile again: a build long enough to cut
+    (root / "content" / "02-more.md").write_text("---\ntitle: Changed\n---\nNew text.\n")
+
+    build = Build(root)
+    kill_leftovers(build)
+    time.sleep(after)
+    build.process.kill()  # the build only: its workers must notice by themselves
+
+    build.finish(timeout=30)
+    killed = site_files(root / "dist")
+    again = Build(root)
+    kill_leftovers(again)
+    assert again.finish() == 0, again.stderr()
+    assert "New text." in (root / "dist" / "index.html").read_text()
+    assert killed in (before, site_files(root / "dist"))  # the old site or the new one, never a mix
+    assert [p.name for p in root.iterdir() if ".building-" in p.name] == []
