@@ -33,7 +33,7 @@ HERE = Path(__file__).parent
 TOPO = HERE / "data" / "countries-110m.json"
 PLACES = HERE / "data" / "places.csv"
 
-WIDTH, HEIGHT = 600, 400
+WIDTH, HEIGHT = 600, 340  # the world at zoom 1 is about 2:1: a taller box would leave bands
 
 # The 31 members of NATO at the time of the Vilnius summit (July 2023), as
 # ISO 3166-1 numeric codes (the ids world-atlas uses), with their names.

@@ -120,14 +120,18 @@ def chart() -> alt.LayerChart:
         # label anchors: a bar's ends, a single day's symbol
         lr="datum.span ? datum.te : datum.tm",
         ll="datum.span ? datum.ts : datum.tm",
+    ).transform_filter("datum.visible").transform_window(
+        # the rows of the events in the window, in date order: zoomed in on a few weeks,
+        # their rows spread over the whole height instead of keeping the year's places
+        shown_row="row_number()",
+        sort=[{"field": "row"}],
     )
 
     x_scale = alt.Scale(
         type="utc",
         domain={"expr": "[toDate(start), toDate(end)]"},
     )
-    y_scale = alt.Scale(domain=[-0.7, n - 0.3], reverse=True, nice=False, zero=False)
-    y = alt.Y("row:Q", scale=y_scale, axis=None)
+    y = alt.Y("shown_row:O", scale=alt.Scale(type="point", padding=0.6), axis=None)
     # month names for a long window, day and month once zoomed in to weeks
     x_axis = alt.Axis(
         title=None,
@@ -183,7 +187,7 @@ def chart() -> alt.LayerChart:
     )
 
     bars = (
-        base.transform_filter("datum.span && datum.visible")
+        base.transform_filter("datum.span")
         .mark_rule(strokeCap="round", clip=True)
         .encode(
             x=x("ts"),
@@ -238,7 +242,7 @@ def chart() -> alt.LayerChart:
             dx = {"expr": "datum.focused ? -17 : -11"}
             limit = {"expr": "max(30, scale('x', datum.ll) - 14)"}
         return (
-            base.transform_filter(f"datum.visible && {test}")
+            base.transform_filter(test)
             .mark_text(align=align, dx=dx, limit=limit, aria=False, **label_common, **paint)
             .encode(x=x(field), y=y, text="label:N")
         )
