@@ -38,6 +38,7 @@ class BuildResult:
     seconds: float
     compiled: tuple[str, ...] = ()  # charts compiled afresh (the others came from the cache)
     digests: dict | None = None  # output path -> digest of its content (see write.digests)
+    warnings: tuple[Problem, ...] = ()  # what chart modules warned of (Altair's warnings)
 
 
 class Build:
@@ -116,7 +117,10 @@ class Build:
             step("write files", write_site, files, out)
         compiled = tuple(name for name, chart in charts.items() if not chart.from_cache)
         seconds = time.perf_counter() - started
-        return BuildResult(len(chapters), len(charts), len(files), seconds, compiled, digests(files))
+        heard = tuple(Problem(chart.path, line, f"warning: {text}")
+                      for chart in charts.values() for line, text in chart.warnings)
+        return BuildResult(len(chapters), len(charts), len(files), seconds, compiled, digests(files),
+                           heard)
 
 
 def build_site(root: Path, out: Path | None = None, write: bool = True, progress=None,

@@ -131,6 +131,8 @@ def run_build(args: argparse.Namespace, settings: Settings) -> int:
             print(f"{count(len(err.problems), 'problem')}; {out} was not changed.", file=sys.stderr)
         return 1
     progress.clear()
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
     if write:
         print(f"Built {count(result.chapters, 'chapter')}, {count(result.charts, 'chart')}, {count(result.files, 'file')} into {out} in {result.seconds:.2f} s")
     else:

@@ -30,6 +30,9 @@ VALUE = re.compile(
 )
 
 
+STRUCTURED = re.compile(r"\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)=[\[{]")
+
+
 @dataclass(frozen=True)
 class Step:
     values: dict
@@ -95,6 +98,13 @@ def parse_values(text: str) -> dict:
     values, position = {}, 0
     text = text.rstrip()
     while position < len(text):
+        structured = STRUCTURED.match(text, position)
+        if structured:  # name=[…] or name={…}: JSON, for selections
+            name = structured.group("name")
+            if name in values:
+                raise ValueError(f"'{name}' is set twice")
+            values[name], position = _json_value(text, structured.end() - 1)
+            continue
         match = VALUE.match(text, position)
         if not match:
             rest = text[position:].strip()
@@ -110,6 +120,38 @@ def parse_values(text: str) -> dict:
         values[name] = json.loads(match.group("value"))
         position = match.end()
     return values
+
+
+def _json_value(text: str, start: int) -> tuple[object, int]:
+    """The JSON array or object at `start` and where it ends; raise ValueError if unreadable."""
+    decoder = json.JSONDecoder(parse_constant=_not_json, parse_float=_finite)
+    try:
+        value, end = decoder.raw_decode(text, start)
+    except json.JSONDecodeError as err:
+        shown = text[start:].split()[0] if text[start:].strip() else text[start:]
+        raise ValueError(f"cannot read {shown!r}: arrays [...] and objects {{...}} are JSON, with "
+                         f"strings in straight double quotes ({err.msg} at column {err.pos - start + 1})") from None
+    except _NotFinite as err:
+        raise ValueError(f"cannot read {text[start:].split()[0]!r}: {err}") from None
+    if end < len(text) and not text[end].isspace():
+        raise ValueError(f"cannot read {text[start:].split()[0]!r}: put a space after the closing "
+                         f"{text[end - 1]!r}")
+    return value, end
+
+
+class _NotFinite(Exception):
+    """A number JSON cannot hold (NaN, Infinity, 1e999): no chart can take it."""
+
+
+def _not_json(word: str):
+    raise _NotFinite(f"{word} is not a number a step can set")
+
+
+def _finite(number: str) -> float:
+    value = float(number)
+    if value in (float("inf"), float("-inf")):
+        raise _NotFinite(f"{number} is too large a number")
+    return value
 
 
 def parse_chapter(text: str, path: Path, md: MarkdownIt | None = None) -> Chapter:
