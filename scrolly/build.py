@@ -7,6 +7,7 @@ processes, the chart cache and its memory, the Jinja environment) and the settin
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from functools import partial
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from .workers import Workers
 
 CACHE = ".scrolly-cache"
+UNNAMED = re.compile(r"param_[0-9a-f]+")  # the names Altair gives params made without name=
 Mode = Literal["build", "check", "preview"]
 # build: the published site; check: validate, write nothing; preview: the dev server's
 # build, without what only a published site needs (2x PNGs, pictures of step states)
@@ -190,8 +192,16 @@ def check_values(chapters: list[Chapter], charts: dict[str, Chart]) -> None:
 def _value_message(chart: Chart, name: str, value: object) -> str | None:
     param = chart.params.get(name)
     if param is None:
-        declared = ", ".join(chart.params) or "none"
-        return (f"chart '{chart.name}' has no param '{name}'{did_you_mean(name, chart.params)} "
-                f"(its params: {declared})")
+        unnamed = [p for p in chart.params if UNNAMED.fullmatch(p)]
+        named = [p for p in chart.params if p not in unnamed]
+        declared = ", ".join(named) or "none"
+        message = (f"chart '{chart.name}' has no param '{name}'{did_you_mean(name, named)} "
+                   f"(its params: {declared})")
+        if unnamed:
+            message += (f"; it has {len(unnamed)} unnamed param{'s' if len(unnamed) > 1 else ''}, "
+                        f"which Altair calls {', '.join(unnamed)}: give "
+                        f"{'them' if len(unnamed) > 1 else 'it'} a name, like "
+                        f"alt.param(name=\"{name}\", …) or alt.selection_point(name=\"{name}\", …)")
+        return message
     message = param.problem_with(value)
     return f"{message}, for chart '{chart.name}'" if message else None

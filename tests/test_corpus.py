@@ -108,3 +108,76 @@ def test_data_by_url_and_csv_reach_the_downloads(corpus):
     assert csv == weather  # the rows as read, strings as in the file (an empty cell stays empty)
     cars = json.loads((CORPUS / "charts" / "data" / "cars.json").read_text(encoding="utf-8"))
     assert len((dist / "charts" / "zoom.csv").read_text(encoding="utf-8").splitlines()) == len(cars) + 1
+
+
+STORE = """([id, name]) => window.scrolly.sections[id].view.data(name + '_store')
+    .map(t => t.values.map(v => Array.isArray(v) ? v.map(x => typeof x === 'number' ? Math.round(x)
+        : x instanceof Date ? x.toISOString() : x) : v))"""
+
+
+def until(page, condition, shown=lambda: None, timeout_ms: int = WAIT) -> None:
+    """Poll `condition` (wait_for_function would need eval(), which the policy forbids)."""
+    for _ in range(timeout_ms // 100):
+        if condition():
+            return
+        page.wait_for_timeout(100)
+    assert condition(), shown()
+
+
+def sections_of(page, chart: str) -> str:
+    return page.evaluate(f"Object.keys(scrolly.sections).find(id => scrolly.sections[id].chart === '{chart}')")
+
+
+@pytest.mark.parametrize("chart, store, expected", [
+    ("point_selection", "pick", [[["banana"]], [["apple"], ["cherry"]], []]),
+    ("point_fields", "pick", [[["south", "apple"]], [["north", "banana"], ["north", "cherry"]]]),
+    ("interval_selection", "brush", [[[["2023-01-05T00:00:00.000Z", "2023-01-20T00:00:00.000Z"]]],
+                                     [[["2023-01-15T00:00:00.000Z", "2023-02-10T00:00:00.000Z"]]], []]),
+    ("interval_xy", "box", [[[[100, 160], [30, 15]]], [[[60, 100], [45, 25]]]]),
+])
+def test_steps_set_selections_live_and_the_reader_can_still_select(strict, chart, store, expected):
+    page = strict
+    page.goto(page.base, wait_until="load")
+    page.evaluate(f"scrolly.ready('{chart}').then(() => true)")
+    sid = sections_of(page, chart)
+    for index in [*range(len(expected)), 0]:
+        page.evaluate(f"scrolly.sections['{sid}'].go({index}, 'instant')")
+        until(page, lambda: page.evaluate("([id, i]) => scrolly.sections[id].active === i", [sid, index]),
+              lambda: (index, page.evaluate("id => scrolly.sections[id].active", sid)))
+        until(page, lambda: page.evaluate(STORE, [sid, store]) == expected[index],
+              lambda: (index, page.evaluate(STORE, [sid, store])))
+    assert page.messages == [] and page.foreign == []
+
+
+def test_the_first_paint_of_a_selection_step_is_drawn_with_it(corpus):
+    dist, _ = corpus
+    html = (dist / "index.html").read_text(encoding="utf-8")
+    import re
+
+    pictures = re.findall(r'<section class="scrolly" id="[^"]+">\s*<div class="scrolly-graphic">\s*'
+                          r'<figure class="chart"[^>]*data-chart="point_selection"[\s\S]*?src="([^"]+)"', html)
+    [picture] = pictures
+    svg = (dist / picture).read_text(encoding="utf-8")
+    assert picture != "charts/point_selection.svg"
+    assert svg.count('opacity="0.25"') == 2  # apple and cherry faded, banana picked
+    assert (dist / "charts" / "point_selection.svg").read_text(encoding="utf-8").count('opacity="0.25"') == 0
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 390, "height": 844}],
+                         ids=["wide", "phone"])
+def test_bound_inputs_have_room_in_the_figure_and_nothing_moves_as_charts_go_live(browser, corpus,
+                                                                                   static_server, viewport):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(static_server(corpus[0]), wait_until="load")
+    heights = "[...document.querySelectorAll('.figure-block')].map(f => f.getBoundingClientRect().height)"
+    before = page.evaluate(heights)
+    page.evaluate("scrolly.ready().then(() => true)")
+    page.wait_for_timeout(300)
+    assert page.evaluate(heights) == before
+    inside = page.evaluate("""[...document.querySelectorAll('figure.chart .vega-bind')].map(input => {
+        const figure = input.closest('figure').getBoundingClientRect(), box = input.getBoundingClientRect();
+        const chart = input.closest('figure').querySelector('.chart-box').getBoundingClientRect();
+        return box.top >= chart.bottom - 1 && box.bottom <= figure.bottom + 1; })""")
+    assert len(inside) >= 8 and all(inside)
+    context.close()

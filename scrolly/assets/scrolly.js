@@ -109,6 +109,15 @@ class LiveChart {
     this.setAll(this.state);
     await nextTask();  // the first run is the biggest piece (a map: some 40 ms)
     await this.fit();
+    // A selection in a nested view follows its signal only once the view has run, and
+    // after a change: clear it, then set it again.
+    const selected = Object.keys(this.state).filter((name) => name in this.selections);
+    if (selected.length) {
+      for (const name of selected) this.set(name, null);
+      await this.view.runAsync();
+      for (const name of selected) this.set(name, this.state[name]);
+      await this.view.runAsync();
+    }
     live.hidden = false;
     this.img.hidden = true;
     this.figure.classList.add("is-live");
@@ -160,7 +169,7 @@ class LiveChart {
       return;
     }
     this.chosen[name] = value;
-    this.view.signal(selection.signal, selection.type === "point" ? pointTuples(selection, value) : value);
+    this.view.signal(selection.signal, selection.type === "point" ? pointTuples(selection, value) : value && { ...value });
   }
 
   current(name) {

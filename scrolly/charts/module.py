@@ -121,7 +121,11 @@ def exception_problem(path: Path, err: Exception, where: str = "chart()") -> Pro
 
 
 def line_of_def(path: Path, function: str = "chart") -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").split("\n"), 1):
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return 1
+    for number, line in enumerate(text.split("\n"), 1):
         if re.match(rf"\s*def {function}\s*\(", line):
             return number
     return 1

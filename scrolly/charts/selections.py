@@ -28,7 +28,8 @@ TIME_SCALES = ("time", "utc")
 
 def selection_params(vega_lite: dict, vega: dict) -> dict[str, Param]:
     """The selection params a step may set, with what each projects on."""
-    names = [p["name"] for p in _vl_params(vega_lite) if "select" in p and "name" in p]
+    names = [p["name"] for p in _vl_params(vega_lite)  # scale-bound ones are pan and zoom
+             if "select" in p and "name" in p and p.get("bind") != "scales"]
     signals = {s["name"]: s for s in _signals(vega) if isinstance(s, dict) and "name" in s}
     scales = {s["name"]: s.get("type", "linear") for s in _scales(vega)}
     params = {}
