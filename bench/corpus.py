@@ -25,6 +25,11 @@ CORPUS = HERE.parent / "tests" / "fixtures" / "corpus"
 CHROMIUM = "/usr/bin/chromium"
 
 
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
 def project_for(corpus: Path, name: str, folder: Path) -> Path:
     root = folder / name
     shutil.copytree(corpus / "charts", root / "charts")
@@ -45,8 +50,7 @@ def build(root: Path) -> subprocess.CompletedProcess:
 
 def open_live(browser, folder: Path, name: str) -> tuple[bool, list[str]]:
     """(went live, console messages) of the chart's story page."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *args: None
+    handler = functools.partial(Quiet, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     context = browser.new_context(viewport={"width": 1280, "height": 800})
