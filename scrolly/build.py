@@ -7,6 +7,7 @@ processes, the chart cache and its memory, the Jinja environment) and the settin
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from functools import partial
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from .workers import Workers
 
 CACHE = ".scrolly-cache"
+UNNAMED = re.compile(r"param_[0-9a-f]+")  # the names Altair gives params made without name=
 Mode = Literal["build", "check", "preview"]
 # build: the published site; check: validate, write nothing; preview: the dev server's
 # build, without what only a published site needs (2x PNGs, pictures of step states)
@@ -41,7 +43,7 @@ class BuildResult:
     seconds: float
     compiled: tuple[str, ...] = ()  # charts compiled afresh (the others came from the cache)
     digests: dict | None = None  # output path -> digest of its content (see write.digests)
-    warnings: tuple[Problem, ...] = ()  # built, but worth a word (a step without alt, a chart not cached)
+    warnings: tuple[Problem, ...] = ()  # built, but worth a word: Altair's warnings, a step without alt, a chart not cached
 
 
 class Build:
@@ -136,8 +138,10 @@ class Build:
             step("write files", write_site, files, out)
         compiled = tuple(name for name, chart in charts.items() if not chart.from_cache)
         seconds = time.perf_counter() - started
-        warnings = [chart.warning for chart in charts.values() if chart.warning]
-        warnings = tuple(sorted(warnings + alt_warnings(chapters)))
+        heard = [Problem(chart.path, line, f"warning: {text}")
+                 for chart in charts.values() for line, text in chart.warnings]
+        heard += [chart.warning for chart in charts.values() if chart.warning]
+        warnings = tuple(sorted(heard + alt_warnings(chapters)))
         return BuildResult(len(chapters), len(charts), len(files), seconds, compiled, digests(files),
                            warnings)
 
@@ -217,8 +221,16 @@ def check_values(chapters: list[Chapter], charts: dict[str, Chart]) -> None:
 def _value_message(chart: Chart, name: str, value: object) -> str | None:
     param = chart.params.get(name)
     if param is None:
-        declared = ", ".join(chart.params) or "none"
-        return (f"chart '{chart.name}' has no param '{name}'{did_you_mean(name, chart.params)} "
-                f"(its params: {declared})")
+        unnamed = [p for p in chart.params if UNNAMED.fullmatch(p)]
+        named = [p for p in chart.params if p not in unnamed]
+        declared = ", ".join(named) or "none"
+        message = (f"chart '{chart.name}' has no param '{name}'{did_you_mean(name, named)} "
+                   f"(its params: {declared})")
+        if unnamed:
+            message += (f"; it has {len(unnamed)} unnamed param{'s' if len(unnamed) > 1 else ''}, "
+                        f"which Altair calls {', '.join(unnamed)}: give "
+                        f"{'them' if len(unnamed) > 1 else 'it'} a name, like "
+                        f"alt.param(name=\"{name}\", …) or alt.selection_point(name=\"{name}\", …)")
+        return message
     message = param.problem_with(value) or date_problem(param, value)
     return f"{message}, for chart '{chart.name}'" if message else None

@@ -33,6 +33,9 @@ VALUE = re.compile(
 )
 
 
+STRUCTURED = re.compile(r"\s*(?P<name>[^\W\d]\w*)=[\[{]")
+
+
 @dataclass(frozen=True)
 class Step:
     values: dict
@@ -122,6 +125,13 @@ def parse_values(text: str) -> dict:
     values, position = {}, 0
     text = text.rstrip()
     while position < len(text):
+        structured = STRUCTURED.match(text, position)
+        if structured:  # name=[…] or name={…}: JSON, for selections
+            name = structured.group("name")
+            if name in values:
+                raise ValueError(f"'{name}' is set twice")
+            values[name], position = _json_value(text, structured.end() - 1)
+            continue
         match = VALUE.match(text, position)
         if not match:
             rest = text[position:].strip()
@@ -161,6 +171,38 @@ def _surrogate(text: str) -> str:
     """What is wrong with a text holding half of a UTF-16 surrogate pair (from a \\ud800 escape), or ""."""
     half = next((c for c in text if 0xD800 <= ord(c) <= 0xDFFF), None)
     return "" if half is None else f"\\u{ord(half):04x} is half of a surrogate pair, not a character: write the character itself"
+
+
+def _json_value(text: str, start: int) -> tuple[object, int]:
+    """The JSON array or object at `start` and where it ends; raise ValueError if unreadable."""
+    decoder = json.JSONDecoder(parse_constant=_not_json, parse_float=_finite)
+    try:
+        value, end = decoder.raw_decode(text, start)
+    except json.JSONDecodeError as err:
+        shown = text[start:].split()[0] if text[start:].strip() else text[start:]
+        raise ValueError(f"cannot read {shown!r}: arrays [...] and objects {{...}} are JSON, with "
+                         f"strings in straight double quotes ({err.msg} at column {err.pos - start + 1})") from None
+    except _NotFinite as err:
+        raise ValueError(f"cannot read {text[start:].split()[0]!r}: {err}") from None
+    if end < len(text) and not text[end].isspace():
+        raise ValueError(f"cannot read {text[start:].split()[0]!r}: put a space after the closing "
+                         f"{text[end - 1]!r}")
+    return value, end
+
+
+class _NotFinite(Exception):
+    """A number JSON cannot hold (NaN, Infinity, 1e999): no chart can take it."""
+
+
+def _not_json(word: str):
+    raise _NotFinite(f"{word} is not a number a step can set")
+
+
+def _finite(number: str) -> float:
+    value = float(number)
+    if value in (float("inf"), float("-inf")):
+        raise _NotFinite(f"{number} is too large a number")
+    return value
 
 
 def parse_chapter(text: str, path: Path, md: MarkdownIt | None = None) -> Chapter:

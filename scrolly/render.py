@@ -18,6 +18,7 @@ from pathlib import Path
 import jinja2
 
 from .charts import Chart, state_key
+from .charts.module import unexpected_problem
 from .config import Config
 from .csp import with_policy
 from .content import Chapter, Figure, Scrolly, chart_uses, markdown
@@ -96,8 +97,7 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
         data = resources.files("scrolly.assets").joinpath(name).read_bytes()
         assets[name] = _add_hashed(files, f"assets/{name}", tokens + data if name in THEMED_ASSETS else data)
     assets["vega.js"] = _add_hashed(files, "assets/vega.js", vega_js)
-    for chart in charts.values():
-        files |= chart_files(chart, config.theme)
+    each_chart(charts, lambda chart: files.update(chart_files(chart, config.theme)))
     pictures = picture_urls(charts, chart_uses(chapters), files, config.theme)
 
     def view(name: str, values: dict) -> ChartView:
@@ -123,8 +123,23 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
         social=social_meta(config, config.title, config.dek, "", lead_chart(chapters, charts)),
     )
     files["index.html"] = templates.render("story.html", context).encode()
-    files |= embed_files(config, charts, assets, templates.render)
+    each_chart(charts, lambda chart: files.update(
+        embed_files(config, {chart.name: chart}, assets, templates.render)))
     return dict(sorted(files.items()))
+
+
+def each_chart(charts: dict[str, Chart], work) -> None:
+    """Do `work(chart)` for every chart; what fails is that chart's problem, all reported."""
+    problems = []
+    for chart in charts.values():
+        try:
+            work(chart)
+        except ProjectError as err:
+            problems += err.problems
+        except Exception as err:
+            problems.append(unexpected_problem(chart.path, err))
+    if problems:
+        raise ProjectError(problems)
 
 
 def chart_files(chart: Chart, theme: Theme) -> dict[str, bytes]:

@@ -87,11 +87,12 @@ async function goLive() {
     expr: vega.expressionInterpreter,
     renderer: "svg",
     hover: true,
+    tooltip: vega.Handler ? new vega.Handler({ disableDefaultStyle: true, theme: "scrolly" }).call : undefined,
   });
   for (const [name, value] of Object.entries(api.state)) view.signal(name, value);
   const live = document.createElement("div");
   live.className = "chart-live";
-  await view.initialize(live).runAsync();
+  await view.initialize(live, figure.querySelector(".chart-bindings") ?? undefined).runAsync();
   // Vega marks its container up as a "graphics-document" named by the spec; one image
   // named by the chart's description, like the static SVG, reads better.
   live.setAttribute("role", "img");
@@ -103,6 +104,10 @@ async function goLive() {
   api.view = view;
   return view;
 }
+
+addEventListener("keydown", (event) => {
+  if (event.key === "Escape") document.getElementById("vg-tooltip-element")?.classList.remove("visible");
+});
 
 api.ready = goLive().catch((error) => console.warn("scrolly embed: the chart stays static:", error));
 

@@ -82,6 +82,8 @@ class LiveChart {
     this.fittedTo = "";   // the box size the view was last laid out for
     this.tween = 0;
     this.loading = null;
+    this.selections = {};  // selection name -> how to set it (from the spec's usermeta)
+    this.chosen = {};      // selection name -> the value last set
   }
 
   load() {
@@ -108,18 +110,30 @@ class LiveChart {
       expr: vega.expressionInterpreter,
       renderer: "svg",
       hover: true,
+      tooltip: tooltipHandler(vega),
     });
+    this.selections = spec.usermeta?.scrolly?.selections ?? {};
+    this.dateInputs = new Set((spec.signals ?? []).filter((s) => s.bind?.input === "date").map((s) => s.name));
     // The static SVG has the chart's full size, so the room around the plot is known
     // before the first render: the live view renders once, at the size it will keep.
     const resizable = typeof spec.width === "number" && typeof spec.height === "number" && this.img.naturalWidth > 0;
     this.design = resizable
       ? { width: spec.width, height: spec.height, padX: this.img.naturalWidth - spec.width, padY: this.img.naturalHeight - spec.height }
       : null;
-    this.view = view.initialize(live);
+    this.view = view.initialize(live, this.figure.querySelector(".chart-bindings") ?? undefined);
     this.view.description(this.img.alt);  // Vega names its container after the spec's description
     this.setAll(this.state);
     await nextTask();  // the first run is the biggest piece (a map: some 40 ms)
     await this.fit();
+    // A selection in a nested view follows its signal only once the view has run, and
+    // after a change: clear it, then set it again.
+    const selected = Object.keys(this.state).filter((name) => name in this.selections);
+    if (selected.length) {
+      for (const name of selected) this.set(name, null);
+      await this.view.runAsync();
+      for (const name of selected) this.set(name, this.state[name]);
+      await this.view.runAsync();
+    }
     live.hidden = false;
     this.img.hidden = true;
     this.figure.classList.add("is-live");
@@ -167,18 +181,33 @@ class LiveChart {
   }
 
   setAll(state) {
-    for (const [name, value] of Object.entries(state)) this.view.signal(name, value);
+    for (const [name, value] of Object.entries(state)) this.set(name, value);
+  }
+
+  /** Set a param's signal, or a selection's store (through the signal the build gave it). */
+  set(name, value) {
+    const selection = this.selections[name];
+    if (!selection) {
+      this.view.signal(name, this.dateInputs.has(name) && typeof value === "string" ? value.slice(0, 10) : value);
+      return;
+    }
+    this.chosen[name] = value;
+    this.view.signal(selection.signal, selection.type === "point" ? pointTuples(selection, value) : value && { ...value });
+  }
+
+  current(name) {
+    return name in this.selections ? this.chosen[name] ?? null : this.view.signal(name);
   }
 
   /** Move the chart to a step's state: numbers and dates glide, the rest switch at once. */
   show(state) {
-    const from = this.view ? Object.fromEntries(Object.keys(state).map((k) => [k, this.view.signal(k)])) : this.state;
+    const from = this.view ? Object.fromEntries(Object.keys(state).map((k) => [k, this.current(k)])) : this.state;
     this.state = state;
     if (!this.view) return;
     cancelAnimationFrame(this.tween);
     const heavy = () => heavyCharts.has(this.name);
     const glide = reducedMotion.matches || heavy() ? [] : Object.keys(state).filter((k) => canTween(from[k], state[k]));
-    for (const key of Object.keys(state)) if (!glide.includes(key)) this.view.signal(key, state[key]);
+    for (const key of Object.keys(state)) if (!glide.includes(key)) this.set(key, state[key]);
     if (!glide.length) {
       this.view.runAsync();
       return;
@@ -191,7 +220,7 @@ class LiveChart {
       if (slowFrames >= 2) heavyCharts.add(this.name);  // the device cannot keep up: finish now, switch from now on
       const t = heavy() ? 1 : Math.min(1, (now - started) / TWEEN_MS);
       const eased = t < 0.5 ? 2 * t * t : 1 - (-2 * t + 2) ** 2 / 2;
-      for (const key of glide) this.view.signal(key, t < 1 ? interpolate(from[key], state[key], eased) : state[key]);
+      for (const key of glide) this.set(key, t < 1 ? interpolate(from[key], state[key], eased) : state[key]);
       this.view.runAsync();
       if (t < 1) this.tween = requestAnimationFrame(frame);
     };
@@ -201,15 +230,49 @@ class LiveChart {
 
 function canTween(a, b) {
   if (a === b) return false;
+  if (isInterval(a) && isInterval(b)) {
+    const keys = Object.keys(b);
+    return keys.length === Object.keys(a).length && keys.every((k) => k in a && a[k].every((v, i) => canTween(v, b[k][i]) || v === b[k][i]));
+  }
   if (typeof a === "number" && typeof b === "number") return true;
   return typeof a === "string" && typeof b === "string" && DATE.test(a) && DATE.test(b);
 }
 
+/** An interval selection's value: {channel: [from, to], …}. */
+function isInterval(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value) &&
+    Object.values(value).every((pair) => Array.isArray(pair) && pair.length === 2);
+}
+
 function interpolate(a, b, t) {
+  if (isInterval(a)) return Object.fromEntries(Object.keys(b).map((k) => [k, a[k].map((v, i) => (v === b[k][i] ? v : interpolate(v, b[k][i], t)))]));
   if (typeof a === "number") return a + (b - a) * t;
   const x = Date.parse(a), y = Date.parse(b);
   return new Date(x + (y - x) * t).toISOString();
 }
+
+/** The store tuples of a point selection's value (a value, a list of values, or of objects by field). */
+function pointTuples(selection, value) {
+  if (value === null || value === undefined) return [];
+  const items = Array.isArray(value) ? value : [value];
+  return items.map((item) => ({
+    unit: selection.unit,
+    fields: selection.tuple_fields,
+    values: selection.fields.map((field) => (item !== null && typeof item === "object" ? item[field] : item)),
+  }));
+}
+
+/** Vega's tooltip handler (vega-tooltip), styled by the page's CSS, not by a <style> it injects. */
+function tooltipHandler(vega) {
+  if (!vega.Handler) return undefined;
+  const handler = new vega.Handler({ disableDefaultStyle: true, theme: "scrolly" });
+  return handler.call;
+}
+
+// Escape dismisses a tooltip.
+addEventListener("keydown", (event) => {
+  if (event.key === "Escape") document.getElementById("vg-tooltip-element")?.classList.remove("visible");
+});
 
 // -- one scrolly section: a chart and its steps -------------------------------------------
 

@@ -87,6 +87,7 @@ class ChartCache:
             record["png"] = base64.b64decode(record["png"])
             record["params"] = {n: Param(**p) for n, p in record["params"].items()}
             record["inputs"] = tuple(record["inputs"])
+            record["warnings"] = tuple(tuple(w) for w in record.get("warnings", ()))
             chart = Chart(**record | {"from_cache": True})
             self.remember(name, key, chart)
         return chart

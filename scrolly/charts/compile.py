@@ -6,15 +6,19 @@ between its tasks.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from ..problems import Problem, ProjectError
 from ..theme import themed_spec, untitled
+from .data import local_data
 from .model import Chart
-from .module import first_lines, line_of_def, read_table, run_module
+from .module import first_lines, line_of_def, read_table, run_module, unexpected_problem, warnings_of
 from .pictures import MAX_SVG_BYTES, draw_states, png_of, render_states, svg_of, svg_size
 from .reads import ReadRecorder, tracked_inputs, untracked_reason
-from .spec import chart_params, invalid_chart_problem, metadata_problems, shared_rows, valid_spec
+from .selections import live_selections, selection_params
+from .spec import (chart_params, invalid_chart_problem, metadata_problems, shared_rows,
+                   title_texts, valid_spec)
 
 
 class ChartWorker:
@@ -39,22 +43,27 @@ def compile_chart(name: str, path: Path, states: list[dict], png: bool = True,
     worker = worker or ChartWorker()
     try:
         chart = _compiled(name, path, png, worker.reads, theme)
+        worker.held[name] = render_states(chart, states)
     except ProjectError as err:
         return err.problems
-    worker.held[name] = render_states(chart, states)
+    except Exception as err:  # anything else is still this chart's problem, not the build's
+        return [unexpected_problem(path, err)]
     return worker.held[name]
 
 
 def _compiled(name: str, path: Path, png: bool, reads: ReadRecorder, theme: dict | None) -> Chart:
-    with reads.recording() as inputs:
+    with reads.recording() as inputs, warnings.catch_warnings(record=True) as heard:
+        warnings.simplefilter("always")
         altair_chart, table_function = run_module(name, path)
+        try:
+            vega_lite = valid_spec(altair_chart)
+        except Exception as err:  # Altair's schema validation explains itself
+            raise ProjectError([invalid_chart_problem(name, path, altair_chart, err)])
     import vl_convert as vlc
 
-    try:
-        vega_lite = valid_spec(altair_chart)
-    except Exception as err:  # Altair's schema validation explains itself
-        raise ProjectError([invalid_chart_problem(name, path, altair_chart, err)])
     del altair_chart  # its rows are copied into the spec: with 100,000 of them, tens of MB
+    with reads.recording() as data_inputs:
+        vega_lite = local_data(vega_lite, path)  # data by URL, CSV text: read here, inlined
     problems = metadata_problems(path, vega_lite)
     title = vega_lite.get("title")
     vega_lite = themed_spec(vega_lite, theme) if theme else vega_lite
@@ -74,13 +83,18 @@ def _compiled(name: str, path: Path, png: bool, reads: ReadRecorder, theme: dict
     if problems:
         raise ProjectError(problems)
     width, height = svg_size(svg)
+    params = chart_params(vega_lite) | selection_params(vega_lite, vega)
+    vega = live_selections(vega, params)
+    # an expression title's text is known once drawn: only then is the titled chart drawn
+    title, subtitle = title_texts(title, lambda: svg_of(vlc.vegalite_to_vega(vega_lite)))
     return Chart(
         name=name,
         path=path,
-        title=title["text"] if isinstance(title, dict) else title,
+        title=title or name,
+        subtitle=subtitle,
         description=vega_lite["description"],
         source=str((vega_lite.get("usermeta") or {}).get("source", "")),
-        params=chart_params(vega_lite),
+        params=params,
         vega_lite=vega_lite,
         vega=vega,
         width=width,
@@ -89,8 +103,9 @@ def _compiled(name: str, path: Path, png: bool, reads: ReadRecorder, theme: dict
         table=table,
         svg=svg,
         picture_type="svg" if len(svg) <= MAX_SVG_BYTES else "png",
-        inputs=tracked_inputs([inputs, more_inputs], path),
-        warning=_untracked_warning([inputs, more_inputs], path),
+        warnings=warnings_of(heard, path),
+        inputs=tracked_inputs([inputs, data_inputs, more_inputs], path),
+        warning=_untracked_warning([inputs, data_inputs, more_inputs], path),
     )
 
 
@@ -115,8 +130,14 @@ def compile_task(worker: ChartWorker, name: str, path: Path, states: list[dict],
 
 def draw_held_task(worker: ChartWorker, name: str, states: list[dict], png: bool):
     """draw_states for a chart this worker compiled and still holds."""
-    return draw_states(worker.held.pop(name), states, png)
+    return draw_task(worker, worker.held.pop(name), states, png)
 
 
 def draw_task(worker: ChartWorker, chart: Chart, states: list[dict], png: bool):
-    return draw_states(chart, states, png)
+    """draw_states, or the problem that stopped it (a list, as compile_chart returns)."""
+    try:
+        return draw_states(chart, states, png)
+    except ProjectError as err:
+        return err.problems
+    except Exception as err:
+        return [unexpected_problem(chart.path, err)]

@@ -10,17 +10,24 @@ from pathlib import Path
 from ..problems import Problem
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-KINDS = {bool: "boolean", int: "number", float: "number", str: "string", type(None): "null"}
+KINDS = {bool: "boolean", int: "number", float: "number", str: "string", type(None): "null",
+         list: "list", dict: "object"}
 
 
 @dataclass(frozen=True)
 class Param:
     name: str
-    kind: str  # "string", "number", "boolean", "date", "string or null", "value"
+    kind: str  # "string", "number", "boolean", "date", "string or null", "value",
+    #            "point selection", "interval selection"
     default: object
+    select: dict | None = None  # a selection's projection (see selections.py)
 
     def problem_with(self, value: object) -> str | None:
         """Why `value` cannot be given to this param, or None if it can."""
+        if self.select:
+            from .selections import selection_problem
+
+            return selection_problem(self, value)
         kind = KINDS[type(value)]
         if self.kind == "date":
             if kind == "string" and DATE.match(value):
@@ -37,7 +44,7 @@ class Param:
 class Chart:
     name: str
     path: Path
-    title: str
+    title: str  # one line of text, whatever form the spec's title takes
     description: str
     source: str
     params: dict
@@ -53,6 +60,13 @@ class Chart:
     inputs: tuple = ()  # what the module read (see reads.tracked_inputs): its cache key covers them
     warning: Problem | None = None  # why the chart must not be cached, if it must not
     from_cache: bool = False
+    subtitle: str = ""  # the title's subtitle, as one line
+    warnings: tuple = ()  # (line, text) of each warning the module raised (Altair's own)
+
+    def bound_inputs(self) -> int:
+        """How many inputs (sliders, menus, …) Vega draws for the chart's bound params."""
+        return sum(1 for s in self.vega.get("signals", []) if isinstance(s, dict)
+                   and isinstance(s.get("bind"), dict) and "input" in s["bind"])
 
     def picture(self, values: dict) -> bytes:
         return self.pictures[state_key(values)]

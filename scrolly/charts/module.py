@@ -118,7 +118,11 @@ def memory_limit_note(limit_mb: float | None = None) -> str:
 
 
 def line_of_def(path: Path, function: str = "chart") -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").split("\n"), 1):
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return 1
+    for number, line in enumerate(text.split("\n"), 1):
         if re.match(rf"\s*def {function}\s*\(", line):
             return number
     return 1
@@ -135,3 +139,22 @@ def _relative(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+def unexpected_problem(path: Path, err: Exception) -> Problem:
+    """An exception scrolly did not expect while handling a chart: that chart's problem."""
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if Path(f.filename) == path]
+    line = frames[-1].lineno if frames else line_of_def(path)
+    detail = "".join(traceback.format_exception(err))
+    return Problem(path, line, f"scrolly could not handle this chart ({type(err).__name__}: "
+                   f"{first_lines(err, 1)}); run with --verbose for the traceback", detail)
+
+
+def warnings_of(heard: list, path: Path) -> tuple[tuple[int, str], ...]:
+    """(line, text) of each distinct warning a chart module's chart raised (Altair's own)."""
+    found = {}
+    for warning in heard:
+        line = warning.lineno if Path(warning.filename) == path else line_of_def(path)
+        text = f"{warning.category.__name__}: {first_lines(warning.message, 2)}"
+        found.setdefault((line, text), None)
+    return tuple(found)

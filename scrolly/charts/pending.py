@@ -126,13 +126,17 @@ class PendingCharts:
 
     def _outcome(self, task: Task, path: Path, retry=None):
         """What a worker made of a chart, or the problems that stopped it."""
-        from ..workers import TimeLimitExceeded, WorkerGone
+        from ..workers import TimeLimitExceeded, WorkerFailed, WorkerGone
 
         try:
             return task.result()
         except TimeLimitExceeded:
             return [Problem(path, 1, f"chart() did not finish within {self.time_limit:g} seconds "
                             "and was stopped: is it reading a huge file or looping forever?")]
+        except WorkerFailed as failed:  # what a task let out: still this chart's problem
+            last = (str(failed).strip().splitlines() or ["?"])[-1]
+            return [Problem(path, line_of_def(path), f"scrolly could not handle this chart ({last}); "
+                            "run with --verbose for the traceback", str(failed))]
         except WorkerGone as gone:
             if retry:
                 return self._outcome(retry(), path)

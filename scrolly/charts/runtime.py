@@ -5,7 +5,7 @@ reader's browser only runs Vega (about 200 KB gzip instead of 305 KB). vl-conver
 resolves bare names to its vendored copies by these jsDelivr-style paths; the snippet is
 bundled offline, nothing is fetched. The expression interpreter lets charts run under a
 Content-Security-Policy without 'unsafe-eval' (Vega otherwise compiles expressions with
-Function()).
+Function()). vega-tooltip's Handler draws tooltips (styled by the page's CSS).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ VEGA_SNIPPET = (
     'import {{View, parse}} from "https://cdn.jsdelivr.net/npm/vega@{version}/+esm";\n'
     'import {{expressionInterpreter}} from '
     '"https://cdn.jsdelivr.net/npm/vega-interpreter@2.0.0/+esm";\n'
-    "window.vega = {{View, parse, expressionInterpreter}};\n"
+    'import {{Handler}} from "https://cdn.jsdelivr.net/npm/vega-tooltip@1.0.0/+esm";\n'
+    "window.vega = {{View, parse, expressionInterpreter, Handler}};\n"
 )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 from ..problems import Problem, ProjectError
@@ -124,3 +126,39 @@ def _inline_tables(node):
     elif isinstance(node, list):
         for item in node:
             yield from _inline_tables(item)
+
+
+def title_texts(title, drawn) -> tuple[str, str]:
+    """The chart's title and subtitle as one line of text each, from any Vega-Lite title form.
+
+    A title may be a string, a list of lines, or an object whose text and subtitle are
+    either, or an expression; the text of an expression is read from the SVG `drawn()`
+    returns (the chart drawn with its title).
+    """
+    subtitle = ""
+    if isinstance(title, dict):
+        subtitle = _lines(title.get("subtitle"))
+        if not subtitle and isinstance(title.get("subtitle"), dict):
+            subtitle = _drawn(drawn(), "role-title-subtitle")
+        title = title.get("text")
+    text = _lines(title)
+    if not text and isinstance(title, dict):  # an expression: {"expr": "…"}
+        text = _drawn(drawn(), "role-title-text")
+    return text, subtitle
+
+
+def _lines(value) -> str:
+    if isinstance(value, str):
+        return " ".join(value.split("\n")).strip()
+    if isinstance(value, list):
+        return " ".join(str(line).strip() for line in value if str(line).strip())
+    return ""
+
+
+def _drawn(svg: str, role: str) -> str:
+    """The text of the first SVG group with this Vega role (its tspans joined)."""
+    match = re.search(rf'class="mark-text {role}"[^>]*>(.*?)</g>', svg, re.DOTALL)
+    if not match:
+        return ""
+    parts = re.findall(r">([^<>]+)<", match.group(1))
+    return html.unescape(" ".join(part.strip() for part in parts if part.strip()))
