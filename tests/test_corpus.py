@@ -181,3 +181,41 @@ def test_bound_inputs_have_room_in_the_figure_and_nothing_moves_as_charts_go_liv
         return box.top >= chart.bottom - 1 && box.bottom <= figure.bottom + 1; })""")
     assert len(inside) >= 8 and all(inside)
     context.close()
+
+
+@pytest.mark.parametrize("chart, brush, viewport", [
+    ("interval_selection", "brush_brush", {"width": 390, "height": 844}),  # a concat, drawn at 0.5
+])
+def test_a_brush_lands_where_the_reader_drags_on_a_chart_drawn_at_another_scale(
+        browser, corpus, static_server, chart, brush, viewport):
+    """Vega reads pointers in its design's pixels; the page maps them when it scales a chart."""
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.set_default_timeout(WAIT)
+    page.goto(static_server(corpus[0]), wait_until="load")
+    sid = page.evaluate(f"Object.keys(scrolly.sections).find(id => scrolly.sections[id].chart === '{chart}')")
+    page.evaluate(f"scrolly.sections['{sid}'].go(0, 'instant')")
+    page.evaluate(f"scrolly.ready('{chart}').then(() => true)")
+    svg = page.locator(f"#{sid} .chart-live svg")
+    box = None
+    for _ in range(30):  # until the pinned chart has settled
+        page.wait_for_timeout(200)
+        box, last = svg.bounding_box(), box
+        if box == last:
+            break
+    scale = box["width"] / float(svg.get_attribute("width"))
+    assert abs(scale - 1) > 0.2, scale  # the page draws this chart well off its design size
+    drawn = page.locator(f"#{sid} .chart-live g.{brush} path").last
+    before = drawn.bounding_box()
+    x0, y0 = box["x"] + box["width"] * 0.6, before["y"] + before["height"] / 2  # beside the step's brush
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(x0 + 40, y0 - 4, steps=5)
+    page.mouse.move(x0 + 80, y0 - 8, steps=5)
+    page.mouse.up()
+    page.wait_for_timeout(300)
+    after = drawn.bounding_box()
+    assert after != before
+    # (unmapped, a drag of 80 px draws 47 px, 109 px to the left)
+    assert abs(after["x"] - x0) < 4 and abs(after["width"] - 80) < 8, (x0, after, scale)
+    context.close()

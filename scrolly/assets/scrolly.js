@@ -266,8 +266,56 @@ function pointTuples(selection, value) {
 function tooltipHandler(vega) {
   if (!vega.Handler) return undefined;
   const handler = new vega.Handler({ disableDefaultStyle: true, theme: "scrolly" });
-  return handler.call;
+  // a tooltip stands where the pointer is on screen, not where the chart thinks it is
+  return (view, event, item, value) => handler.call(view, onScreen(event), item, value);
 }
+
+// -- pointer input on a chart drawn larger or smaller than its design --------------------
+//
+// Vega reads a pointer as clientX/Y minus its SVG's box, in the design's pixels: on a chart
+// the page scales (CSS width), a brush or a drag would land away from the pointer. Each
+// pointer event over (or dragged from) a scaled live chart gets coordinates that Vega
+// reads right; the tooltip, which places itself on screen, gets the real ones back.
+
+const POINTER_EVENTS = ["pointerdown", "pointermove", "pointerup", "mousedown", "mousemove", "mouseup",
+  "click", "dblclick", "wheel", "touchstart", "touchmove", "touchend"];
+let dragged = null;  // the chart SVG a drag started on: moves outside it still belong to it
+
+function mapPointer(event) {
+  const svg = dragged ?? event.target?.closest?.(".chart-live svg");
+  if (event.type === "pointerdown" || event.type === "mousedown" || event.type === "touchstart") dragged = svg;
+  if (event.type === "pointerup" || event.type === "mouseup" || event.type === "touchend") {
+    queueMicrotask(() => { dragged = null; });
+  }
+  if (!svg) return;
+  const box = svg.getBoundingClientRect();
+  const width = Number(svg.getAttribute("width")) || box.width;
+  const height = Number(svg.getAttribute("height")) || box.height;
+  const scale = Math.min(box.width / width, box.height / height);  // drawn whole, centred
+  if (!scale || Math.abs(scale - 1) < 0.005) return;
+  const left = box.left + (box.width - width * scale) / 2, top = box.top + (box.height - height * scale) / 2;
+  const map = (point) => {
+    const [x, y] = [point.clientX, point.clientY];
+    return { clientX: box.left + (x - left) / scale, clientY: box.top + (y - top) / scale,
+      screen: { clientX: x, clientY: y } };
+  };
+  const mapped = map(event);
+  Object.defineProperties(event, {
+    clientX: { value: mapped.clientX }, clientY: { value: mapped.clientY },
+    scrollyScreen: { value: mapped.screen },
+  });
+  if (event.changedTouches?.length) {
+    const touch = map(event.changedTouches[0]);
+    Object.defineProperty(event, "changedTouches", { value: [{ ...touch, identifier: event.changedTouches[0].identifier }] });
+  }
+}
+
+function onScreen(event) {
+  if (!event?.scrollyScreen) return event;
+  return new Proxy(event, { get: (target, key) => target.scrollyScreen[key] ?? Reflect.get(target, key) });
+}
+
+for (const type of POINTER_EVENTS) addEventListener(type, mapPointer, { capture: true, passive: true });
 
 // Escape dismisses a tooltip.
 addEventListener("keydown", (event) => {
