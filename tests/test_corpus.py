@@ -219,3 +219,25 @@ def test_a_brush_lands_where_the_reader_drags_on_a_chart_drawn_at_another_scale(
     # (unmapped, a drag of 80 px draws 47 px, 109 px to the left)
     assert abs(after["x"] - x0) < 4 and abs(after["width"] - 80) < 8, (x0, after, scale)
     context.close()
+
+
+def test_a_date_input_shows_dates_while_its_param_glides(strict):
+    """A step that moves a date param glides it; its bound <input type=date> gets days
+    (YYYY-MM-DD), never timestamps, which Chromium would refuse with a console warning."""
+    page = strict
+    page.goto(page.base, wait_until="load")
+    page.evaluate("scrolly.ready('bindings').then(() => true)")
+    sid = sections_of(page, "bindings")
+    seen = page.evaluate("""async (id) => {
+        const input = document.querySelector(`#${id} .chart-bindings input[type=date]`);
+        const values = new Set([input.value]);
+        const watch = setInterval(() => values.add(input.value), 10);
+        for (const step of [1, 0, 1]) {
+            scrolly.sections[id].go(step, 'smooth');
+            await new Promise((done) => setTimeout(done, 700));
+        }
+        clearInterval(watch);
+        return [...values];
+    }""", sid)
+    assert len(seen) > 1 and all(len(value) == 10 and value[4] == value[7] == "-" for value in seen), seen
+    assert page.messages == [] and page.foreign == []
