@@ -31,6 +31,7 @@ from .theme import Theme, picture_svg, stylesheet
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 PACKAGE_ASSETS = ("story.css", "scrolly.js", "embed.css", "embed-page.js", "embed-control.js")
 THEMED_ASSETS = ("story.css", "embed.css")  # they start with the design tokens (scrolly.theme)
+SHARED_CSS = "chart-ui.css"  # tooltips and bound inputs, added to both themed stylesheets
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,9 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
     tokens = stylesheet(config.theme).encode()
     for name in PACKAGE_ASSETS:
         data = resources.files("scrolly.assets").joinpath(name).read_bytes()
-        assets[name] = _add_hashed(files, f"assets/{name}", tokens + data if name in THEMED_ASSETS else data)
+        if name in THEMED_ASSETS:
+            data = tokens + data + resources.files("scrolly.assets").joinpath(SHARED_CSS).read_bytes()
+        assets[name] = _add_hashed(files, f"assets/{name}", data)
     assets["vega.js"] = _add_hashed(files, "assets/vega.js", vega_js)
     each_chart(charts, lambda chart: files.update(chart_files(chart, config.theme)))
     pictures = picture_urls(charts, chart_uses(chapters), files, config.theme)
