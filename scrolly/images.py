@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 from .files import read_bytes
 from .problems import Problem, ProjectError
 
-KINDS = "PNG, JPEG, GIF, WebP and SVG"
+KINDS = "PNG, JPEG, GIF, WebP or SVG"
 
 
 @dataclass(frozen=True)

@@ -139,7 +139,8 @@ def sticky_value_problem(sticky: Sticky, name: str, value: object) -> str:
     if name not in takes:
         others = FOR_OTHERS.get(name)
         hint = f" ({name} is for {others} stickies)" if others else did_you_mean(name, takes)
-        return f"{sticky.kind} sticky '{sticky.name}' takes {' and '.join(takes)}, not '{name}'{hint}"
+        names = ", ".join(takes)[::-1].replace(" ,", " dna ", 1)[::-1]  # "zoom, x and y"
+        return f"{sticky.kind} sticky '{sticky.name}' takes {names}, not '{name}'{hint}"
     shown = json.dumps(value, ensure_ascii=False)
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
     if name == "zoom" and not (number and value >= 1):
