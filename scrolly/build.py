@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from .charts import Chart, ChartCache, ChartWorker, PendingCharts, chart_paths, start_vega_runtime
 from .config import Config, load_config
 from .content import Chapter, chart_uses, read_chapters
+from .stickies import sticky_name_problems
 from .describe import alt_warnings, module_descriptions
 from .files import template_files, unreadable_files
 from .params import date_problem, param_name_problems
@@ -193,15 +194,23 @@ def requested_states(chapters: list[Chapter]) -> dict[str, list[dict]]:
 
 
 def check_chart_names(chapters: list[Chapter], paths: dict[str, Path]) -> None:
-    """Every section and figure must name a chart module of the project."""
+    """Every section, step and figure must name a chart module of the project (or, for a
+    step's show=, a sticky of its section), and no sticky may take a chart's name."""
     known = ", ".join(paths) or "none yet"
-    problems = [
-        Problem(use.path, use.line, f"unknown chart '{use.chart}'{did_you_mean(use.chart, paths)}: "
-                f"there is no charts/{use.chart}.py (charts: {known})")
-        for use in chart_uses(chapters) if use.chart not in paths
-    ]
+    problems = [_unknown_chart(use, paths, known) for use in chart_uses(chapters) if use.chart not in paths]
+    problems += sticky_name_problems(chapters, paths)
     if problems:
         raise ProjectError(problems)
+
+
+def _unknown_chart(use, paths: dict[str, Path], known: str) -> Problem:
+    if use.stickies is None:
+        return Problem(use.path, use.line, f"unknown chart '{use.chart}'{did_you_mean(use.chart, paths)}: "
+                       f"there is no charts/{use.chart}.py (charts: {known})")
+    names = [*use.stickies, *paths]
+    stickies = ", ".join(use.stickies) or "none"
+    return Problem(use.path, use.line, f"show=\"{use.chart}\" names no sticky of this section and no chart"
+                   f"{did_you_mean(use.chart, names)} (stickies: {stickies}; charts: {known})")
 
 
 def check_values(chapters: list[Chapter], charts: dict[str, Chart]) -> None:

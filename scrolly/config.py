@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .files import read_text
 from .problems import Problem, ProjectError, did_you_mean
+from .stickies import layout_problem
 from .theme import Theme, check_tokens, make_theme
 
 
@@ -37,6 +38,7 @@ class Config:
     sources: tuple[Source, ...] = ()
     typographer: bool = True  # curly quotes and dashes in the prose
     dark_mode: bool = True  # follow readers whose system asks for a dark page
+    layout: str = "text-left"  # scrolly sections' layout unless a section names its own
     theme: Theme = field(default_factory=Theme)
 
     @property
@@ -58,6 +60,7 @@ SITE_KEYS = {
     "typographer": (bool, "true or false"),
     "dark_mode": (bool, "true or false"),
     "theme": (dict, "a table: [theme]"),
+    "layout": (str, "a layout: \"text-left\", \"text-right\", \"overlay\", \"overlay-left\" or \"overlay-right\""),
 }
 SOURCE_KEYS = {name: (str, "a string") for name in ("title", "publisher", "author", "date", "url", "note")}
 
@@ -123,6 +126,11 @@ def _validate(root: Path, path: Path, text: str, raw: dict) -> Config:
         problems.append(Problem(path, _line_of_key(text, "base_url"), f"key 'base_url' must start with http:// or https://, got {base_url!r}"))
     elif base_url and not base_url.endswith("/"):
         base_url += "/"
+
+    layout = values.get("layout")
+    if layout is not None and layout_problem(layout):
+        problems.append(Problem(path, _line_of_key(text, "layout"), f"key 'layout': {layout_problem(layout)}"))
+        values.pop("layout")
 
     theme_table = values.pop("theme", {})
     theme_problems = [

@@ -22,7 +22,9 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .config import Config
 from .files import read_text
+from .images import images_rule
 from .problems import Problem, ProjectError, did_you_mean
+from .stickies import Sticky, check_graphics, layout_problem, make_sticky
 
 FRONT_MATTER_KEYS = ("title", "slug", "summary")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -42,21 +44,37 @@ class Step:
     html: str
     line: int
     alt: str = ""  # what the chart shows at this step, in words (for screen readers)
+    show: str = ""  # the graphic this step switches to (show="NAME"); "" keeps the one before
 
 
 @dataclass(frozen=True)
 class Scrolly:
-    chart: str
+    chart: str  # the section's first graphic (':::: scrolly NAME'), or ""
     steps: tuple[Step, ...]
     line: int
+    layout: str = ""  # one of stickies.LAYOUTS, or "" for the site's default
+    stickies: tuple[Sticky, ...] = ()
+
+    def shown(self) -> list[tuple[str, dict]]:
+        """The graphic each step shows and that graphic's values so far: values are kept
+        per graphic, so a step coming back to a graphic finds it as it was left."""
+        graphic, kept, shown = self.chart, {}, []
+        for step in self.steps:
+            graphic = step.show or graphic
+            kept[graphic] = kept.get(graphic, {}) | step.values
+            shown.append((graphic, kept[graphic]))
+        return shown
 
     def states(self) -> list[dict]:
-        """The values set so far at each step: a step with no values keeps the state before it."""
-        states, current = [], {}
-        for step in self.steps:
-            current = current | step.values
-            states.append(current)
-        return states
+        """The values set so far at each step, of the graphic the step shows."""
+        return [values for _, values in self.shown()]
+
+    def sticky(self, name: str) -> Sticky | None:
+        return next((sticky for sticky in self.stickies if sticky.name == name), None)
+
+    def graphics(self) -> list[str]:
+        """Every graphic the section shows, in the order they are first shown."""
+        return list(dict.fromkeys(graphic for graphic, _ in self.shown()))
 
 
 @dataclass(frozen=True)
@@ -80,6 +98,7 @@ class Chapter:
     title: str
     summary: str
     blocks: tuple = field(default=())
+    images: tuple = ()  # the images.Image files its Markdown shows
 
     @property
     def steps(self) -> list[Step]:
@@ -99,6 +118,7 @@ def markdown(html: bool = True, typographer: bool = True) -> MarkdownIt:
     md.use(front_matter_plugin).use(footnote_plugin).use(attrs_block_plugin)
     md.use(container_plugin, "directive", validate=lambda params, *rest: True)
     md.core.ruler.push("subheads", _subheads)
+    md.core.ruler.push("images", images_rule)
     md.add_render_rule("footnote_anchor", _footnote_backlink)
     return md
 
@@ -217,16 +237,20 @@ def _parse(text: str, path: Path, md: MarkdownIt) -> tuple[Chapter, list[Problem
     """The chapter as far as it could be read, and its problems: a problem in one part
     (say the front matter) must not hide those of the others (its steps' values)."""
     problems: list[Problem] = []
-    tokens = md.parse(text)
+    env = {"scrolly_chapter": path, "scrolly_images": [], "scrolly_problems": problems}
+    tokens = md.parse(text, env)
     meta = _front_matter(tokens, path, problems)
     slug = meta.get("slug") or re.sub(r"^\d+[-_]", "", path.stem).lower()
     if not SLUG.match(slug):
         problems.append(Problem(path, 1, f"slug {slug!r} is not a valid anchor: use lower-case letters, digits and hyphens, like 'door-prize'"))
     if "title" not in meta and tokens and tokens[0].type == "front_matter":
         problems.append(Problem(path, 1, "front matter needs a 'title'"))
-    env = {"docId": slug}
+    env["docId"] = slug
     blocks = _blocks(tokens, path, md, env, problems)
-    return Chapter(path=path, slug=slug, title=meta.get("title", ""), summary=meta.get("summary", ""), blocks=tuple(blocks)), problems
+    images = tuple({image.url: image for image in env["scrolly_images"]}.values())
+    chapter = Chapter(path=path, slug=slug, title=meta.get("title", ""),
+                      summary=meta.get("summary", ""), blocks=tuple(blocks), images=images)
+    return chapter, problems
 
 
 def read_chapters(config: Config) -> list[Chapter]:
@@ -396,39 +420,83 @@ def _directive(tokens: list[Token], path: Path, md: MarkdownIt, env: dict, probl
     return None
 
 
-def _scrolly(tokens, chart, line, path, md, env, problems):
-    if not NAME.match(chart):
-        problems.append(Problem(path, line, "a scrolly section names one chart, like ':::: scrolly timeline'"))
-        return None
+def _scrolly(tokens, args, line, path, md, env, problems):
     if tokens[0].markup == ":::":
         problems.append(Problem(path, line, "open a scrolly section with four colons (':::: scrolly CHART') so that its three-colon steps can close inside it"))
         return None
-    steps, index = [], 1
+    chart, layout = _section_args(args, path, line, problems)
+    if chart is None:
+        return None
+    steps, stickies, index = [], [], 1
     while index < len(tokens) - 1:
         token = tokens[index]
         if token.type != "container_directive_open":
             where = token.map[0] + 1 if token.map else line
-            problems.append(Problem(path, where, "text inside a scrolly section must be in a step ('::: step' … ':::')"))
+            problems.append(Problem(path, where, "text inside a scrolly section must be in a step ('::: step' … ':::') or a sticky ('::: sticky NAME' … ':::')"))
             index = _skip_block(tokens, index)
             continue
         end = _closing(tokens, index)
         step_line = token.map[0] + 1
         name, _, args = token.info.strip().partition(" ")
-        if name != "step":
-            problems.append(Problem(path, step_line, f"a scrolly section holds only steps, not '{name}'"))
+        if name not in ("step", "sticky"):
+            problems.append(Problem(path, step_line, f"a scrolly section holds only steps and stickies, not '{name}'{did_you_mean(name, ('step', 'sticky'))}"))
         elif tokens[end].markup == "":
-            problems.append(Problem(path, step_line, "'::: step' is never closed: add a line ':::' after its text"))
+            problems.append(Problem(path, step_line, f"'::: {name}' is never closed: add a line ':::' after its content"))
+        elif name == "sticky":
+            sticky = _sticky(args.strip(), tokens[index + 1 : end], step_line, path, md, env, problems)
+            if sticky and any(other.name == sticky.name for other in stickies):
+                first = next(other for other in stickies if other.name == sticky.name)
+                problems.append(Problem(path, step_line, f"sticky '{sticky.name}' is declared twice in this section (first at line {first.line}): give this one another name"))
+            elif sticky:
+                stickies.append(sticky)
         elif any(t.type == "container_directive_open" for t in tokens[index + 1 : end]):
             problems.append(Problem(path, step_line, "a step cannot hold other ':::' directives"))
         else:
             values = _values(args, path, step_line, problems)
             alt = _alt(values, path, step_line, problems)
+            show = _show(values, path, step_line, problems)
             html = md.renderer.render(tokens[index + 1 : end], md.options, env)
-            steps.append(Step(values=values if values is not None else {}, html=html, line=step_line, alt=alt))
+            steps.append(Step(values=values if values is not None else {}, html=html, line=step_line, alt=alt, show=show))
         index = end + 1
     if not steps and not any(p.path == path and p.line > line for p in problems):
         problems.append(Problem(path, line, "this scrolly section has no steps: add '::: step' blocks inside it"))
-    return Scrolly(chart=chart, steps=tuple(steps), line=line)
+    stickies = check_graphics(chart, stickies, steps, path, line, problems)
+    return Scrolly(chart=chart, steps=tuple(steps), line=line, layout=layout, stickies=tuple(stickies))
+
+
+def _section_args(args: str, path: Path, line: int, problems: list[Problem]) -> tuple[str | None, str]:
+    """The section's chart (or "") and layout from `:::: scrolly [CHART] [layout="…"]`."""
+    first, _, rest = args.partition(" ")
+    chart = first if first and "=" not in first else ""
+    if chart and not NAME.match(chart):
+        problems.append(Problem(path, line, "a scrolly section names its first chart, like ':::: scrolly timeline', or none (then each step says what it shows with show=\"…\")"))
+        return None, ""
+    values = _values(rest if chart else args, path, line, problems) or {}
+    layout = values.pop("layout", None)
+    for name in values:
+        problems.append(Problem(path, line, f"a scrolly section takes only layout=\"…\" after its chart's name, not '{name}'{did_you_mean(name, ('layout',))}: a chart's values go on its steps"))
+    if layout is not None and layout_problem(layout):
+        problems.append(Problem(path, line, layout_problem(layout)))
+        layout = None
+    return chart, layout or ""
+
+
+def _sticky(name: str, body: list, line: int, path: Path, md, env: dict, problems: list[Problem]):
+    if not NAME.match(name):
+        problems.append(Problem(path, line, "a sticky needs a name that steps can show, like '::: sticky harbour' (letters, digits, '-' and '_')"))
+        return None
+    return make_sticky(name, body, line, path, md, env, problems)
+
+
+def _show(values: dict | None, path: Path, line: int, problems: list[Problem]) -> str:
+    """Take `show="NAME"` (the graphic a step switches to) out of a step's values."""
+    if values is None or "show" not in values:
+        return ""
+    show = values.pop("show")
+    if not isinstance(show, str) or not NAME.match(show):
+        problems.append(Problem(path, line, f"show names a sticky of this section or a chart, in double quotes, like show=\"map\", got {json.dumps(show, ensure_ascii=False)}"))
+        return ""
+    return show
 
 
 def _skip_block(tokens: list[Token], index: int) -> int:
@@ -461,23 +529,40 @@ def _alt(values: dict | None, path: Path, line: int, problems: list[Problem]) ->
 
 @dataclass(frozen=True)
 class ChartUse:
-    """One place a chapter shows a chart: a scrolly section or a figure."""
+    """One place a chapter shows a chart: a figure, or a chart of a scrolly section."""
 
     path: Path  # the chapter
     line: int
     chart: str
     settings: tuple[tuple[dict, int], ...]  # what each step (or the figure) sets, and its line
     first: dict | None  # the values it is first shown with; None for a section without steps
+    stickies: tuple[str, ...] | None = None  # for a chart a step names with show=: the
+    # section's stickies (the other names show= could have meant)
 
 
 def chart_uses(chapters: list[Chapter]):
-    """Every scrolly section and figure of the chapters, in reading order."""
+    """Every figure, and every chart each scrolly section shows, in reading order; a chart
+    of a section keeps its own values from step to step (see Scrolly.shown)."""
     for chapter in chapters:
         for block in chapter.blocks:
             if isinstance(block, Scrolly):
-                settings = tuple((step.values, step.line) for step in block.steps)
-                first = block.steps[0].values if block.steps else None
-                yield ChartUse(chapter.path, block.line, block.chart, settings, first)
+                yield from _section_uses(chapter.path, block)
             elif isinstance(block, Figure):
                 settings = ((block.values, block.line),)
                 yield ChartUse(chapter.path, block.line, block.chart, settings, block.values)
+
+
+def _section_uses(path: Path, block: Scrolly):
+    stickies = {sticky.name for sticky in block.stickies}
+    shown = list(zip(block.steps, block.shown()))
+    names = [block.chart] if block.chart and block.chart not in stickies else []
+    names += [name for name in block.graphics() if name and name not in stickies and name not in names]
+    for name in names:
+        steps = [(step, values) for step, (graphic, values) in shown if graphic == name]
+        settings = tuple((step.values, step.line) for step, _ in steps)
+        first = steps[0][1] if steps else None
+        if name == block.chart:
+            yield ChartUse(path, block.line, name, settings, first)
+        else:
+            named = tuple(sorted(stickies))
+            yield ChartUse(path, steps[0][0].line, name, settings, first, named)

@@ -35,10 +35,11 @@ def states_to_describe(chapters: list[Chapter], charts: dict) -> dict[str, list[
     wanted: dict[str, list[dict]] = {}
     for chapter in chapters:
         for block in chapter.blocks:
-            chart = charts.get(getattr(block, "chart", None))
-            if chart is None:
-                continue
-            for values in block.states() if isinstance(block, Scrolly) else [block.values]:
+            shown = block.shown() if isinstance(block, Scrolly) else [(getattr(block, "chart", None), getattr(block, "values", {}))]
+            for graphic, values in shown:
+                chart = charts.get(graphic) if not (isinstance(block, Scrolly) and block.sticky(graphic)) else None
+                if chart is None:
+                    continue
                 state = full_state(chart, values)
                 if state not in wanted.setdefault(chart.name, []):
                     wanted[chart.name].append(state)
@@ -112,21 +113,40 @@ def describe_states(name: str, path: Path, states: list[dict]) -> list[str] | Pr
         sys.path.remove(folder)
 
 
-def step_alts(block: Scrolly, chart, written: dict) -> list[str]:
-    """The words for each step's state: its alt, else describe(), else a generated sentence.
+def step_alts(block: Scrolly, charts: dict, written: dict) -> list[str]:
+    """The words for each step's state: its alt, else describe(), else a generated sentence
+    (for a sticky: the image's alt and its zoom, or the text and what is highlighted).
 
     A step that changes nothing keeps the words of the state before it.
     """
-    alts, previous_state, previous = [], full_state(chart, {}), ""
-    for step, values in zip(block.steps, block.states()):
-        state = full_state(chart, values)
+    alts, before, previous, last_state = [], None, "", {}
+    for step, (graphic, values) in zip(block.steps, block.shown()):
+        sticky, chart = block.sticky(graphic), charts.get(graphic)
+        state = sticky.state(values) if sticky else full_state(chart, values) if chart else values
         if step.alt:
             previous = step.alt
-        elif state != previous_state or not previous:
-            previous = written.get((chart.name, _state_key(state))) or generated(chart, previous_state, state)
+        elif (graphic, state) != before or not previous:
+            if sticky:
+                previous = sticky_words(sticky, state)
+            elif chart:
+                start = last_state.get(graphic, full_state(chart, {}))
+                previous = written.get((graphic, _state_key(state))) or generated(chart, start, state)
         alts.append(previous)
-        previous_state = state
+        before, last_state[graphic] = (graphic, state), state
     return alts
+
+
+def sticky_words(sticky, state: dict) -> str:
+    """What a sticky shows in a state: an image's alt and how close it is, a text and its highlight."""
+    if sticky.kind == "image":
+        zoom = state["zoom"]
+        return f"{sticky.text} (zoomed in {zoom:g}×)." if zoom > 1 else f"{sticky.text}."
+    if state["highlight"] is None:
+        return f"{sticky.text}"
+    if sticky.kind == "code":
+        spec = str(state["highlight"]).replace("-", "–").replace(",", ", ")
+        return f"{sticky.text}; highlighted: line{'s' if '–' in spec or ',' in spec else ''} {spec}."
+    return f"{sticky.text} Highlighted: “{state['highlight']}”."
 
 
 def figure_alt(block: Figure, chart, written: dict) -> str:
@@ -154,9 +174,9 @@ def alt_warnings(chapters: list[Chapter]) -> list[Problem]:
         for block in chapter.blocks:
             if not isinstance(block, Scrolly) or not any(step.alt for step in block.steps):
                 continue
-            before = {}
-            for step, state in zip(block.steps, block.states()):
-                if state != before and not step.alt:
+            before = (block.chart, {})
+            for step, state in zip(block.steps, block.shown()):
+                if state != before and not step.alt and not block.sticky(state[0]):
                     warnings.append(Problem(chapter.path, step.line, "warning: this step changes the chart but has no alt=\"…\", while other steps of its section do: add one saying what the chart now shows"))
                 before = state
     return warnings

@@ -26,6 +26,7 @@ from .describe import figure_alt, picture_alt, step_alts
 from .embed import downloads, embed_files, embed_snippet, lead_chart, social_meta
 from .files import unreadable
 from .problems import Problem, ProjectError
+from .sections import section_view
 from .theme import Theme, picture_svg, stylesheet
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -101,6 +102,7 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
         assets[name] = _add_hashed(files, f"assets/{name}", data)
     assets["vega.js"] = _add_hashed(files, "assets/vega.js", vega_js)
     each_chart(charts, lambda chart: files.update(chart_files(chart, config.theme)))
+    files |= {image.url: image.data for chapter in chapters for image in chapter.images}
     pictures = picture_urls(charts, chart_uses(chapters), files, config.theme)
 
     def view(name: str, values: dict) -> ChartView:
@@ -117,7 +119,9 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
         charts=charts,
         asset=assets,
         view=view,
-        step_alts=lambda block: step_alts(block, charts[block.chart], descriptions),
+        step_alts=lambda block: step_alts(block, charts, descriptions),
+        section=lambda block: section_view(block, view, step_alts(block, charts, descriptions),
+                                           config.layout),
         figure_alt=lambda block: figure_alt(block, charts[block.chart], descriptions),
         picture_alt=picture_alt,
         summary=[inline.renderInline(item) for item in config.summary],

@@ -80,7 +80,7 @@ def test_steps_set_selections_and_bad_values_are_named(tmp_path):
     assert result.returncode == 0, result.stderr
     html = (root / "dist" / "index.html").read_text(encoding="utf-8")
     first = [json.loads(s.replace("&#34;", '"')) for s in
-             __import__("re").findall(r"class=\"step\" id=\"[^\"]+\" data-state='([^']*)'", html)]
+             __import__("re").findall(r"class=\"step\" id=\"[^\"]+\"[^>]* data-state='([^']*)'", html)]
     assert first[0]["pick"] == "apple" and first[1]["two"] == [{"fruit": "apple", "shop": "north"}]
     pictures = sorted((root / "dist" / "charts").glob("c.*.svg"))
     assert pictures and all(p.read_bytes() != (root / "dist" / "charts" / "c.svg").read_bytes() for p in pictures)

@@ -51,7 +51,7 @@ def problems(tmp_path, text):
 
 def test_all_problems_are_reported_with_the_line_of_their_key(tmp_path):
     assert problems(tmp_path, 'title = "T"\nchapter = ["a"]\ndate = "soon"\nbase_url = "example.org"\n') == [
-        "2: unknown key 'chapter' in site.toml (did you mean 'chapters'?); known keys: title, dek, byline, date, language, base_url, chapters, summary, sources, typographer, dark_mode, theme",
+        "2: unknown key 'chapter' in site.toml (did you mean 'chapters'?); known keys: title, dek, byline, date, language, base_url, chapters, summary, sources, typographer, dark_mode, theme, layout",
         "3: key 'date' must be a date like 2023-07-20, got 'soon'",
         "4: key 'base_url' must start with http:// or https://, got 'example.org'",
     ]

@@ -154,8 +154,10 @@ def test_the_first_paint_of_a_selection_step_is_drawn_with_it(corpus):
     html = (dist / "index.html").read_text(encoding="utf-8")
     import re
 
-    pictures = re.findall(r'<section class="scrolly" id="[^"]+">\s*<div class="scrolly-graphic">\s*'
-                          r'<figure class="chart"[^>]*data-chart="point_selection"[\s\S]*?src="([^"]+)"', html)
+    sections = html.split('<section class="scrolly"')[1:]
+    pictures = [re.search(r'<figure class="chart"[^>]*data-chart="point_selection"[\s\S]*?src="([^"]+)"',
+                          section).group(1)
+                for section in sections if 'data-chart="point_selection"' in section.split("</section>")[0]]
     [picture] = pictures
     svg = (dist / picture).read_text(encoding="utf-8")
     assert picture != "charts/point_selection.svg"

@@ -260,7 +260,7 @@ def test_unreadable_files_are_problems_of_their_own_and_the_rest_is_reported(bui
     assert result.stderr.splitlines() == [
         "charts/dots.py:1: cannot read this chart module: permission denied (give your user read access, for example: chmod u+r charts/dots.py)",
         "content/02-more.md:1: cannot read this chapter: permission denied (give your user read access, for example: chmod u+r content/02-more.md)",
-        "site.toml:3: unknown key 'bylien' in site.toml (did you mean 'byline'?); known keys: title, dek, byline, date, language, base_url, chapters, summary, sources, typographer, dark_mode, theme",
+        "site.toml:3: unknown key 'bylien' in site.toml (did you mean 'byline'?); known keys: title, dek, byline, date, language, base_url, chapters, summary, sources, typographer, dark_mode, theme, layout",
         "3 problems; dist was not changed.",
     ]
     assert tree(root / "dist") == before

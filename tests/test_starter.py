@@ -69,11 +69,12 @@ def step_through(page) -> int:
             steps.nth(index).evaluate(
                 "step => window.scrollTo(0, step.getBoundingClientRect().top + scrollY - innerHeight * (innerWidth > 640 ? 0.45 : 0.6))"
             )
+            # the step's graphic is shown; a chart's state reaches its live view
             page.wait_for_function(
-                "([id, i]) => window.scrolly.sections[id].active === i"
-                " && document.querySelectorAll(`#${id} .step`)[i].getAttribute('aria-current') === 'step'"
-                " && Object.entries(JSON.parse(document.querySelectorAll(`#${id} .step`)[i].dataset.state))"
-                ".every(([k, v]) => window.scrolly.sections[id].view?.signal(k) === v)",
+                "([id, i]) => { const step = document.querySelectorAll(`#${id} .step`)[i], s = window.scrolly.sections[id];"
+                " const chart = document.querySelector(`#${id} .stage-item[data-graphic='${step.dataset.show}'] figure.chart`);"
+                " return s.active === i && step.getAttribute('aria-current') === 'step' && s.graphic === step.dataset.show"
+                " && (!chart || Object.entries(JSON.parse(step.dataset.state)).every(([k, v]) => s.view?.signal(k) === v)); }",
                 arg=[section, index],
             )
             seen += 1

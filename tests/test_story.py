@@ -236,22 +236,9 @@ def split_chapter(stem: str) -> tuple[dict, str]:
 
 
 def sections(body: str) -> list[tuple[str, list[dict]]]:
-    """Scrolly sections as (chart name, [step values]); checks their shape."""
-    out, current = [], None
-    for line in body.splitlines():
-        s = line.strip()
-        if m := re.match(r"^::::\s+scrolly\s+(\w[\w-]*)\s*$", s):
-            assert current is None, "nested scrolly section"
-            current = (m.group(1), [])
-        elif s == "::::":
-            assert current is not None, "stray ::::"
-            out.append(current)
-            current = None
-        elif m := re.match(r"^:::\s+step\b(.*)$", s):
-            assert current is not None, "step outside a scrolly section"
-            current[1].append(parse_values(m.group(1).strip()))
-    assert current is None, "unclosed scrolly section"
-    return out
+    """Scrolly sections as (chart name, [step values]); checks their shape. Steps that
+    show a sticky (show="NAME" of a `::: sticky NAME`) are not the chart's."""
+    return [(chart, [values for values, _ in steps]) for chart, steps in step_texts(body)]
 
 
 def standalone_charts(body: str) -> list[tuple[str, dict]]:
@@ -538,11 +525,20 @@ def test_every_quotation_is_word_for_word():
 
 
 def step_texts(body: str) -> list[tuple[str, list[tuple[dict, str]]]]:
-    """Scrolly sections as (chart name, [(step values, step text)])."""
+    """Scrolly sections as (chart name, [(step values, step text)]), the chart's steps only:
+    a step showing one of the section's stickies is left out."""
     out = []
+    opened, closed = len(re.findall(r"(?m)^::::\s+scrolly\b", body)), len(re.findall(r"(?m)^::::\s*$", body))
+    assert opened == closed, "a scrolly section is not closed, or a '::::' closes none"
     for m in re.finditer(r"(?ms)^::::\s+scrolly\s+(\w[\w-]*)\s*$(.*?)^::::\s*$", body):
-        steps = re.findall(r"(?ms)^:::\s+step\b(.*?)$(.*?)^:::\s*$", m.group(2))
-        out.append((m.group(1), [(parse_values(v.strip()), text.strip()) for v, text in steps]))
+        stickies = set(re.findall(r"(?m)^:::\s+sticky\s+(\S+)\s*$", m.group(2)))
+        shown, steps = m.group(1), []
+        for v, text in re.findall(r"(?ms)^:::\s+step\b(.*?)$(.*?)^:::\s*$", m.group(2)):
+            values = parse_values(v.strip())
+            shown = values.pop("show", shown)
+            if shown not in stickies:
+                steps.append((values, text.strip()))
+        out.append((m.group(1), steps))
     return out
 
 

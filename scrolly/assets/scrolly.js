@@ -322,7 +322,95 @@ addEventListener("keydown", (event) => {
   if (event.key === "Escape") document.getElementById("vg-tooltip-element")?.classList.remove("visible");
 });
 
-// -- one scrolly section: a chart and its steps -------------------------------------------
+// -- stickies: images zoomed and panned, texts and code highlighted --------------------------
+// Their changes are CSS transitions of the same length and easing as a chart's tween, so
+// they run off the main thread and stop at once under reduced motion (story.css).
+
+/** An image sticky: zoom (1: the whole image) on the point x, y (0–1), kept inside the image. */
+class ImageSticky {
+  constructor(item) {
+    this.img = item.querySelector(".sticky-img");
+    this.state = { zoom: 1, x: 0.5, y: 0.5 };
+  }
+
+  show(state) {
+    this.state = state;
+    const zoom = Math.max(1, Number(state.zoom) || 1);
+    const room = (zoom - 1) / 2;  // how far the scaled image may move before an edge shows
+    const shift = (at) => 100 * Math.max(-room, Math.min(room, -zoom * ((Number(at) || 0.5) - 0.5)));
+    this.img.style.transform = zoom === 1 ? "" : `translate(${shift(state.x)}%, ${shift(state.y)}%) scale(${zoom})`;
+  }
+}
+
+/** A text or code sticky: a phrase (or code lines) lit, the rest dimmed; null lights nothing. */
+class TextSticky {
+  constructor(item) {
+    this.body = item.querySelector(".sticky");
+    this.code = this.body.classList.contains("sticky-code");
+    this.phrases = this.body.dataset.highlights ? JSON.parse(this.body.dataset.highlights) : [];
+    this.state = { highlight: null };
+  }
+
+  show(state) {
+    this.state = state;
+    const wanted = state.highlight ?? null;
+    this.body.classList.toggle("is-dimmed", wanted !== null);
+    if (this.code) {
+      const lines = new Set(wanted === null ? [] : lineNumbers(String(wanted)));
+      for (const line of this.body.querySelectorAll(".code-line")) line.classList.toggle("is-lit", lines.has(Number(line.dataset.line)));
+      return;
+    }
+    const number = String(this.phrases.indexOf(wanted));
+    for (const span of this.body.querySelectorAll(".hl")) span.classList.toggle("is-lit", span.dataset.hl.split(" ").includes(number));
+  }
+}
+
+/** "2-4,7" -> [2, 3, 4, 7] */
+function lineNumbers(spec) {
+  return spec.split(",").flatMap((part) => {
+    const [first, last = first] = part.split("-").map(Number);
+    return Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
+  });
+}
+
+/** The graphics of one section, stacked in its pinned stage: one is shown at a time. */
+class Stage {
+  constructor(element, liveCharts) {
+    this.element = element;
+    this.graphics = new Map();
+    for (const item of element.querySelectorAll(".stage-item")) {
+      const chart = liveCharts.find((c) => item.contains(c.figure));
+      const graphic = chart ?? (item.querySelector(".sticky-img") ? new ImageSticky(item) : new TextSticky(item));
+      this.graphics.set(item.dataset.graphic, { item, graphic });
+      if (!item.hasAttribute("data-active")) item.inert = true;
+    }
+    this.current = [...this.graphics.values()].find((entry) => entry.item.hasAttribute("data-active"));
+    this.lastChart = this.current?.graphic instanceof LiveChart ? this.current.graphic : null;
+  }
+
+  /** Show graphic `name` in `state`; cross-fade to it from the one shown (at once when `instant`). */
+  show(name, state, alt, instant) {
+    const entry = this.graphics.get(name) ?? this.current;
+    if (instant) {
+      this.element.classList.add("is-instant");
+      requestAnimationFrame(() => requestAnimationFrame(() => this.element.classList.remove("is-instant")));
+    }
+    if (entry !== this.current) {
+      for (const other of this.graphics.values()) {
+        other.item.toggleAttribute("data-active", other === entry);
+        other.item.inert = other !== entry;
+      }
+      this.current = entry;
+    }
+    if (entry.graphic instanceof LiveChart) {
+      this.lastChart = entry.graphic;
+      entry.graphic.label(alt);
+    }
+    entry.graphic.show(state);
+  }
+}
+
+// -- one scrolly section: its graphics and its steps ----------------------------------------
 
 class Section {
   constructor(element, chart) {
@@ -330,7 +418,8 @@ class Section {
     this.id = element.id;
     this.steps = [...element.querySelectorAll(".step")];
     this.graphic = element.querySelector(".scrolly-graphic");
-    this.chart = chart;
+    this.chart = chart;  // the section's first chart (its stage may show others, and stickies)
+    this.stage = new Stage(element.querySelector(".scrolly-stage"), charts);
     this.counter = element.querySelector(".step-counter");
     this.status = element.querySelector(".step-status");
     this.active = -1;
@@ -343,10 +432,11 @@ class Section {
     controls.hidden = false;
     const section = this;
     api.sections[this.id] = {
-      chart: this.chart.name,
+      chart: this.chart?.name,
       steps: this.steps.length,
       get active() { return section.active; },
-      get view() { return section.chart.view; },
+      get graphic() { return section.stage.current?.item.dataset.graphic; },
+      get view() { return (section.stage.lastChart ?? section.chart)?.view; },
       go: (index) => section.go(index),
     };
   }
@@ -377,16 +467,17 @@ class Section {
     this.steps.forEach((step, i) => (i === index ? step.setAttribute("aria-current", "step") : step.removeAttribute("aria-current")));
     this.counter.textContent = `Step ${index + 1} of ${this.steps.length}`;
     const alt = this.steps[index].dataset.alt || "";
-    this.chart.label(alt);
-    // Screen readers hear what the chart now shows; not on page load, only when the reader moves.
+    // Screen readers hear what the graphic now shows; not on page load, only when the reader moves.
     if (!first) this.status.textContent = `Step ${index + 1} of ${this.steps.length}: ${alt}`;
     const state = readState(this.steps[index]);
+    const shown = this.steps[index].dataset.show;
     try {
-      if (state) this.chart.show(state);  // unreadable: the chart stays as it was
+      if (state) this.stage.show(shown, state, alt, first);  // unreadable: the graphic stays as it was
     } catch (error) {  // a state naming a param the chart lacks: the other steps still work
-      console.warn(`scrolly: chart '${this.chart.name}' cannot show the state of #${this.steps[index].id}:`, error);
+      console.warn(`scrolly: graphic '${shown}' cannot show the state of #${this.steps[index].id}:`, error);
     }
-    this.element.dispatchEvent(new CustomEvent("scrolly:step", { bubbles: true, detail: { index, state: this.chart.state } }));
+    const detail = { index, graphic: this.stage.current?.item.dataset.graphic, state: this.stage.current?.graphic.state };
+    this.element.dispatchEvent(new CustomEvent("scrolly:step", { bubbles: true, detail }));
   }
 
   move(delta) {
