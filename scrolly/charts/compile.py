@@ -11,6 +11,7 @@ from pathlib import Path
 from ..problems import Problem, ProjectError
 from .model import Chart
 from .module import ReadRecorder, first_lines, line_of_def, read_table, run_module
+from .rows import compile_without_rows, forget_records, install_altair_shortcuts
 from .pictures import MAX_SVG_BYTES, draw_states, png_of, render_states, svg_of, svg_size
 from .spec import chart_params, invalid_chart_problem, metadata_problems, shared_rows, valid_spec
 
@@ -24,6 +25,7 @@ class ChartWorker:
 
     def __init__(self):
         self.reads = ReadRecorder()
+        install_altair_shortcuts()
         self.held: dict[str, Chart] = {}
 
 
@@ -52,9 +54,10 @@ def _compiled(name: str, path: Path, png: bool, reads: ReadRecorder) -> Chart:
     except Exception as err:  # Altair's schema validation explains itself
         raise ProjectError([invalid_chart_problem(name, path, altair_chart, err)])
     del altair_chart  # its rows are copied into the spec: with 100,000 of them, tens of MB
+    forget_records()
     problems = metadata_problems(path, vega_lite)
     try:
-        vega = shared_rows(vega_lite, vlc.vegalite_to_vega(vega_lite))
+        vega = shared_rows(vega_lite, compile_without_rows(vega_lite, vlc.vegalite_to_vega))
         svg = svg_of(vega)
         png = png_of(svg) if png or len(svg) > MAX_SVG_BYTES else b""
     except Exception as err:
