@@ -52,7 +52,11 @@ def embed_files(config: Config, charts: dict[str, Chart], assets: dict[str, str]
 
 
 def downloads(chart: Chart, prefix: str = "") -> list[tuple[str, str, str]]:
-    """(label, what it is, relative URL) of each file a reader may download for `chart`."""
+    """(label, what it is, relative URL) of each file a reader may download for `chart`.
+
+    The PNG only where the site has one (the social card's chart, a chart too big for SVG):
+    the SVG is the chart at any size.
+    """
     has_csv = bool(data_rows(chart))
     links = [
         ("PNG", "image", f"{prefix}charts/{chart.name}.png"),
@@ -60,7 +64,8 @@ def downloads(chart: Chart, prefix: str = "") -> list[tuple[str, str, str]]:
         ("CSV", "data", f"{prefix}charts/{chart.name}.csv"),
         ("Vega-Lite", "spec", f"{prefix}charts/{chart.name}.vl.json"),
     ]
-    return [link for link in links if has_csv or link[0] != "CSV"]
+    return [link for link in links
+            if (has_csv or link[0] != "CSV") and (chart.png or link[0] != "PNG")]
 
 
 def embed_snippet(config: Config, chart: Chart) -> str:
