@@ -23,6 +23,7 @@ from collections.abc import Callable
 from importlib import resources
 
 from .charts import Chart
+from .charts.rows import is_records
 from .config import Config
 from .content import Chapter, Figure, Scrolly
 
@@ -102,7 +103,7 @@ def data_rows(chart: Chart) -> list[dict] | None:
     values = data.get("values")
     if values is None and "name" in data:
         values = (spec.get("datasets") or {}).get(data["name"])
-    if isinstance(values, list) and all(isinstance(row, dict) and all(isinstance(v, SCALAR) for v in row.values()) for row in values):
+    if is_records(values) or isinstance(values, list) and all(isinstance(row, dict) and all(isinstance(v, SCALAR) for v in row.values()) for row in values):
         return values
     return None
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import jinja2
 
 from .charts import Chart, state_key
+from .charts.rows import dumps
 from .config import Config
 from .csp import with_policy
 from .content import Chapter, Figure, Scrolly, chart_uses, markdown
@@ -99,9 +100,10 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
 
 def chart_files(chart: Chart) -> dict[str, bytes]:
     """The chart's specs and images at their fixed addresses (embeds and downloads use them)."""
+    memo: dict = {}  # the Vega spec holds the Vega-Lite spec's very tables
     files = {
-        f"charts/{chart.name}.vl.json": _json(chart.vega_lite),
-        f"charts/{chart.name}.vg.json": _json(chart.vega),
+        f"charts/{chart.name}.vl.json": _json(chart.vega_lite, memo),
+        f"charts/{chart.name}.vg.json": _json(chart.vega, memo),
         f"charts/{chart.name}.svg": chart.svg.encode(),
     }
     if chart.png:  # a preview has none
@@ -162,5 +164,6 @@ def _add_hashed(files: dict[str, bytes], path: str, data: bytes) -> str:
     return hashed
 
 
-def _json(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+def _json(value: object, memo: dict | None = None) -> bytes:
+    """Compact JSON; with a memo, a table two specs share is encoded once (rows.dumps)."""
+    return dumps(value, memo, ensure_ascii=False, separators=(",", ":")).encode()

@@ -17,6 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from .model import Chart, Param, state_key
+from .rows import dumps
 
 MEMORY = 64  # charts kept in memory before the memo starts afresh
 
@@ -128,7 +129,7 @@ class ChartCache:
                 from_cache=False,
             )
             charts = self.folder / "charts"
-            atomic_write(charts / f"{chart.name}-{key}.json", json.dumps(record).encode())
+            atomic_write(charts / f"{chart.name}-{key}.json", dumps(record).encode())
             atomic_write(charts / f"{chart.name}.inputs.json", json.dumps(list(chart.inputs)).encode())
             for state, picture in chart.pictures.items():
                 name = f"{_state_file(key, state)}.{chart.picture_type}"

@@ -16,6 +16,8 @@ so the specs, and the site, are the same as without these shortcuts.
 
 from __future__ import annotations
 
+import json
+import secrets
 from collections.abc import Callable
 from itertools import chain
 
@@ -167,3 +169,34 @@ def _count_placeholders(node) -> int:
     if isinstance(node, list):
         return sum(_count_placeholders(v) for v in node)
     return 0
+
+
+LARGE = 200  # rows from which a table is encoded once and spliced in
+
+
+def dumps(value: object, memo: dict | None = None, **options) -> str:
+    """json.dumps(value, **options), each large table of records encoded once however often
+    it appears: in one value (the cache's record of a chart holds its Vega-Lite and Vega
+    specs, which share their tables) or, given the same `memo` and options, in several.
+    The same text, sooner."""
+    memo = {} if memo is None else memo  # id(rows) -> (rows, their text): keeps them alive
+    tokens: dict[int, tuple[list, str]] = {}
+    prefix = f"\0scrolly-table-{secrets.token_hex(8)}-"  # no text of the value holds it
+
+    def swap(node):
+        if type(node) is dict:
+            return {key: swap(item) for key, item in node.items()}
+        if type(node) is list:
+            if len(node) >= LARGE and type(node[0]) is dict and (
+                    memo.get(id(node), (None,))[0] is node or is_records(node)):
+                return tokens.setdefault(id(node), (node, f"{prefix}{len(tokens)}"))[1]
+            if node and type(node[0]) in (dict, list):
+                return [swap(item) for item in node]
+        return node
+
+    text = json.dumps(swap(value), **options)
+    for key, (rows, token) in tokens.items():
+        if memo.get(key, (None,))[0] is not rows:
+            memo[key] = (rows, json.dumps(rows, **options))
+        text = text.replace(json.dumps(token), memo[key][1])
+    return text
