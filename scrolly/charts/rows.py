@@ -190,7 +190,7 @@ def dumps(value: object, memo: dict | None = None, **options) -> str:
             if len(node) >= LARGE and type(node[0]) is dict and (
                     memo.get(id(node), (None,))[0] is node or is_records(node)):
                 return tokens.setdefault(id(node), (node, f"{prefix}{len(tokens)}"))[1]
-            if node and type(node[0]) in (dict, list):
+            if node and type(node[0]) is dict:  # tables are in lists of dicts, never of lists
                 return [swap(item) for item in node]
         return node
 
