@@ -161,10 +161,12 @@ def write_gallery_project(folder: Path, charts: int, chapters: int = 20) -> Path
     for number in range(1, chapters + 1):
         _chapter(folder / "content", number, [], steps=None)
         shown = names[number - 1 :: chapters]
-        with (folder / "content" / f"{number:04d}-chapter-{number}.md").open("a", encoding="utf-8") as file:
+        chapter = folder / "content" / f"{number:04d}-chapter-{number}.md"
+        with chapter.open("a", encoding="utf-8") as file:
             for position, (name, kind) in enumerate(shown):
                 if position % 2 == 0:
-                    file.write(f"\n:::: scrolly {name}\n::: step {FIRST_STEP[kind]}\nA first step.\n:::\n"
+                    file.write(f"\n:::: scrolly {name}\n::: step {FIRST_STEP[kind]}\n"
+                               "A first step.\n:::\n"
                                "::: step\nA second step keeps the state.\n:::\n::::\n")
                 else:
                     file.write(f"\n::: chart {name}\nA figure of the {kind} kind.\n:::\n")

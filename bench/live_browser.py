@@ -33,8 +33,8 @@ WATCH = """
 STATE = """() => {
   const step = document.querySelector('.step[aria-current="step"]');
   const live = document.querySelector("figure.is-live");
-  return {top: step && Math.round(step.getBoundingClientRect().top), step: step && step.id, chart: !!(live && live.benchMark),
-          document: window.benchDocument || null};
+  return {top: step && Math.round(step.getBoundingClientRect().top), step: step && step.id,
+          chart: !!(live && live.benchMark), document: window.benchDocument || null};
 }"""
 
 

@@ -108,8 +108,10 @@
     if (!found || oldHeld.length !== freshHeld.length) return false;
     if (oldHeld.some((i, k) => key(old[i]) !== key(fresh[freshHeld[k]]))) return false;
     for (let k = 0; k <= oldHeld.length; k++) {
-      const [from, to] = [k ? oldHeld[k - 1] + 1 : 0, k < oldHeld.length ? oldHeld[k] : old.length];
-      const [start, end] = [k ? freshHeld[k - 1] + 1 : 0, k < freshHeld.length ? freshHeld[k] : fresh.length];
+      const from = k ? oldHeld[k - 1] + 1 : 0;
+      const to = k < oldHeld.length ? oldHeld[k] : old.length;
+      const start = k ? freshHeld[k - 1] + 1 : 0;
+      const end = k < freshHeld.length ? freshHeld[k] : fresh.length;
       if (!runChanges(old.slice(from, to), fresh.slice(start, end), found.slice(from, to),
                       found[to] || null, found[from - 1] || null, live, edits)) return false;
       if (k < oldHeld.length && !changes(old[to], fresh[end], found[to], edits)) return false;
@@ -119,7 +121,9 @@
 
   // A run of plain nodes: `current` are their live nodes, between `previous` and `next`.
   function runChanges(gone, added, current, next, previous, parent, edits) {
-    if (gone.length === added.length) return gone.every((node, i) => changes(node, added[i], current[i], edits));
+    if (gone.length === added.length) {
+      return gone.every((node, i) => changes(node, added[i], current[i], edits));
+    }
     if (!gone.every((node, i) => current[i].isEqualNode(node))) return false;
     edits.push(() => {
       const nodes = added.map((node) => document.importNode(node, true));
