@@ -4,9 +4,12 @@ Runs `python build.py serve` on a copy of the shipped project (in a temporary fo
 the repo's own files are never edited), listens on the live-reload socket like a browser,
 and times 20 edits of a chapter and 20 of each chart module: from just before the file is written to
 the moment the server's message arrives. The server's own line for each rebuild gives the
-build's share of that time; the rest is the watcher's polling and its quiet period.
+build's share of that time; the rest is the watcher's polling and its quiet period. Then
+Chromium shows the preview and 20 more chapter edits are timed to the text painted in the
+page (bench/live_browser.py). `--engine DIR` serves with another checkout's scrolly (to
+compare with an earlier version).
 
-    .venv/bin/python bench/live_reload.py [--edits 20] [--project DIR]
+    .venv/bin/python bench/live_reload.py [--edits 20] [--project DIR] [--engine DIR]
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from pathlib import Path
 
 from tornado import websocket
 
+from live_browser import measure_in_browser
+
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("site.toml", "content", "charts", "templates")
 PAUSE = 0.3  # seconds between edits, so each one is a burst of its own
@@ -36,6 +41,8 @@ def main() -> int:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--edits", type=int, default=20)
     options.add_argument("--project", type=Path, default=REPO, help="the project to copy (default: the repo's own story)")
+    options.add_argument("--engine", type=Path, default=REPO, help="the checkout whose build.py serves (default: this one)")
+    options.add_argument("--no-browser", action="store_true", help="skip the Chromium part")
     args = options.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="scrolly-bench-") as folder:
@@ -47,10 +54,11 @@ def main() -> int:
         port = free_port()
         log = Path(folder) / "serve.log"
         with log.open("wb") as output:
-            server = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--site", str(root), "--port", str(port)], stdout=output, stderr=subprocess.STDOUT)
+            server = subprocess.Popen([sys.executable, str(args.engine / "build.py"), "serve", "--site", str(root), "--port", str(port)], stdout=output, stderr=subprocess.STDOUT, cwd=args.engine)
         try:
             wait_until_served(port, server, log)
             results = asyncio.run(measure_all(port, root, log, edits, args.edits))
+            browser = None if args.no_browser else measure_in_browser(f"http://127.0.0.1:{port}/", chapter, args.edits, PAUSE)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -60,6 +68,11 @@ def main() -> int:
     print("|---|---|---|---|---|")
     for kind, (total, build) in results.items():
         print(f"| {kind} | {statistics.median(total):.0f} ms | {p90(total):.0f} ms | {statistics.median(build):.0f} ms | {p90(build):.0f} ms |")
+    if browser:
+        times = browser["times"]
+        print(f"\nChromium, {len(times)} chapter edits: save → text painted, median {statistics.median(times):.0f} ms, "
+              f"p10–p90 {p10(times):.0f}–{p90(times):.0f} ms; patched in place {len(times) - browser['reloads']}, "
+              f"reloaded {browser['reloads']}; scroll, active step and live chart kept in {browser['kept']}")
     return 0
 
 
@@ -146,6 +159,10 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def p10(values: list[float]) -> float:
+    return statistics.quantiles(values, n=10, method="inclusive")[0]
 
 
 def p90(values: list[float]) -> float:

@@ -122,7 +122,7 @@ def profile_section(results: dict) -> list[str]:
             "| step | time |",
             "|---|---|",
         ]
-        lines += [f"| {name} | {seconds * 1000:,.0f} ms |" for name, seconds in profile["detail"].items()]
+        lines += [f"| {name} | {seconds * 1000:,.0f} ms |" for name, seconds in profile["detail"].items() if name != "charts"]
     lines += ["", "Imports, each on top of the ones before it (`python -X importtime`; altair and vl_convert are imported by the fork server that starts the chart workers, scrolly and jinja2 by the main process):", ""]
     lines += ["| module | time |", "|---|---|"] + [f"| `{name}` | {ms:.0f} ms |" for name, ms in results["imports"]]
     lines += [""]
@@ -179,7 +179,7 @@ def scaling_section(results: dict, args) -> list[str]:
                 continue
             lines += [f"Stages of the largest case that built ({profile['size']:,}; one cold build; the main process's stages, timed from its start, overlap): {timeline(profile)}."]
             if profile["detail"]:
-                lines += ["Inside its chart compilation (one process, no workers), and bundling the Vega runtime: " + ", ".join(f"{name} {seconds * 1000:,.0f} ms" for name, seconds in profile["detail"].items()) + "."]
+                lines += ["Inside its chart compilation (one process, no workers), and bundling the Vega runtime: " + ", ".join(f"{name} {seconds * 1000:,.0f} ms" for name, seconds in profile["detail"].items() if name != "charts") + "."]
             lines += [""]
     return lines
 

@@ -41,14 +41,18 @@ def timeline(site: Path, out: Path) -> list:
 
 
 def detail(site: Path) -> dict[str, float]:
-    """Seconds each step of chart compilation takes, summed over the charts, in one process."""
+    """Seconds each step of chart compilation takes, summed over the charts, in one process
+    (a chart worker's steps, as compile.py runs them), and the number of charts."""
     import vl_convert as vlc
+    from altair.vegalite.v6.schema.core import TopLevelSpec
 
+    from scrolly.build import png_charts
+    from scrolly.charts import compile_chart
     from scrolly.charts.module import run_module
     from scrolly.charts.reads import ReadRecorder
-    from scrolly.charts.pictures import png_of, render_states, svg_of
+    from scrolly.charts.pictures import MAX_SVG_BYTES, png_of, render_states, svg_of
+    from scrolly.charts.rows import compile_without_rows, install_altair_shortcuts, schema_sample
     from scrolly.charts.runtime import bundle, vega_snippet
-    from scrolly.charts.spec import valid_spec
 
     spent: dict[str, float] = {}
 
@@ -58,24 +62,28 @@ def detail(site: Path) -> dict[str, float]:
         spent[label] = spent.get(label, 0.0) + time.perf_counter() - started
         return result
 
-    from scrolly.charts import compile_chart
-
-    states = requested_states(read_chapters(load_config(site)))
+    install_altair_shortcuts()
+    chapters = read_chapters(load_config(site))
+    states, png = requested_states(chapters), png_charts(load_config(site), chapters)
     reads = ReadRecorder()
-    total = time.perf_counter()
+    total, count = time.perf_counter(), 0
     for name, path in chart_paths(site).items():
         with reads.recording():
             chart, _ = timed("run chart modules (chart())", run_module, name, path)
-        spec = timed("Altair to_dict and schema validation", valid_spec, chart)
-        vega = timed("vl-convert vegalite_to_vega", vlc.vegalite_to_vega, spec)
+        spec = timed("Altair to_dict", lambda: chart.to_dict(validate=False))
+        timed("schema check", lambda: TopLevelSpec.validate(schema_sample(spec)))
+        vega = timed("vl-convert vegalite_to_vega", compile_without_rows, spec, vlc.vegalite_to_vega)
         svg = timed("vl-convert vega_to_svg and smaller_svg", svg_of, vega)
-        timed("vl-convert svg_to_png (2x PNG)", png_of, svg)
+        if name in png or len(svg) > MAX_SVG_BYTES:
+            timed("vl-convert svg_to_png (2x PNG, where the site uses one)", png_of, svg)
         compiled = compile_chart(name, path, [], png=False)
         if isinstance(compiled, list):
             continue
+        count += 1
         bare = dataclasses.replace(compiled, pictures={})
         timed("pictures of the states steps start in", render_states, bare, states.get(name, []))
     spent["total, one process"] = time.perf_counter() - total
+    spent["charts"] = count
     timed("vl-convert javascript_bundle (the Vega runtime; cached per user)", bundle, vega_snippet())
     return spent
 

@@ -120,7 +120,8 @@ class Build:
         chapters = _gather(problems, step, "read chapters (markdown-it)", read_chapters, config) or []
         _gather(problems, step, "check chart names", check_chart_names, chapters, paths)
         charts = _gather(problems, step, "wait for the charts, draw their first states",
-                         pending.finish, requested_states(chapters), partial(progress, "charts"))
+                         pending.finish, requested_states(chapters), partial(progress, "charts"),
+                         png_charts(config, chapters))
         problems += param_name_problems(charts or {})
         problems += unreadable_files(template_files(self.root), "template")
         _gather(problems, step, "check step values", check_values, chapters, charts or {})
@@ -191,6 +192,13 @@ def requested_states(chapters: list[Chapter]) -> dict[str, list[dict]]:
         if use.first is not None:
             states.setdefault(use.chart, []).append(use.first)
     return states
+
+
+def png_charts(config: Config, chapters: list[Chapter]) -> frozenset[str]:
+    """The charts whose 2x PNG the site uses: the story's social card shows its first chart,
+    and needs base_url for the absolute address cards require."""
+    first = next(chart_uses(chapters), None)
+    return frozenset([first.chart]) if config.base_url and first else frozenset()
 
 
 def check_chart_names(chapters: list[Chapter], paths: dict[str, Path]) -> None:

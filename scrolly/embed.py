@@ -24,6 +24,7 @@ from collections.abc import Callable
 from importlib import resources
 
 from .charts import Chart
+from .charts.rows import is_records
 from .config import Config
 from .content import Chapter, Figure, Scrolly
 
@@ -53,7 +54,11 @@ def embed_files(config: Config, charts: dict[str, Chart], assets: dict[str, str]
 
 
 def downloads(chart: Chart, prefix: str = "") -> list[tuple[str, str, str]]:
-    """(label, what it is, relative URL) of each file a reader may download for `chart`."""
+    """(label, what it is, relative URL) of each file a reader may download for `chart`.
+
+    The PNG only where the site has one (the social card's chart, a chart too big for SVG):
+    the SVG is the chart at any size.
+    """
     has_csv = bool(data_rows(chart))
     links = [
         ("PNG", "image", f"{prefix}charts/{chart.name}.png"),
@@ -61,7 +66,8 @@ def downloads(chart: Chart, prefix: str = "") -> list[tuple[str, str, str]]:
         ("CSV", "data", f"{prefix}charts/{chart.name}.csv"),
         ("Vega-Lite", "spec", f"{prefix}charts/{chart.name}.vl.json"),
     ]
-    return [link for link in links if has_csv or link[0] != "CSV"]
+    return [link for link in links
+            if (has_csv or link[0] != "CSV") and (chart.png or link[0] != "PNG")]
 
 
 def embed_snippet(config: Config, chart: Chart) -> str:
@@ -98,7 +104,7 @@ def data_rows(chart: Chart) -> list[dict] | None:
     values = data.get("values")
     if values is None and "name" in data:
         values = (spec.get("datasets") or {}).get(data["name"])
-    if isinstance(values, list) and all(isinstance(row, dict) and all(isinstance(v, SCALAR) for v in row.values()) for row in values):
+    if is_records(values) or isinstance(values, list) and all(isinstance(row, dict) and all(isinstance(v, SCALAR) for v in row.values()) for row in values):
         return values
     return None
 

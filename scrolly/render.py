@@ -19,6 +19,7 @@ import jinja2
 
 from .charts import Chart, state_key
 from .charts.module import unexpected_problem
+from .charts.rows import dumps
 from .config import Config
 from .csp import with_policy
 from .content import Chapter, Figure, Scrolly, chart_uses, markdown
@@ -151,9 +152,10 @@ def each_chart(charts: dict[str, Chart], work) -> None:
 
 def chart_files(chart: Chart, theme: Theme) -> dict[str, bytes]:
     """The chart's specs and images at their fixed addresses (embeds and downloads use them)."""
+    memo: dict = {}  # the Vega spec holds the Vega-Lite spec's very tables
     files = {
-        f"charts/{chart.name}.vl.json": _json(chart.vega_lite),
-        f"charts/{chart.name}.vg.json": _json(chart.vega),
+        f"charts/{chart.name}.vl.json": _json(chart.vega_lite, memo),
+        f"charts/{chart.name}.vg.json": _json(chart.vega, memo),
         f"charts/{chart.name}.svg": picture_svg(chart.svg, theme).encode(),
     }
     if chart.png:  # a preview has none
@@ -238,5 +240,6 @@ def _add_hashed(files: dict[str, bytes], path: str, data: bytes) -> str:
     return hashed
 
 
-def _json(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+def _json(value: object, memo: dict | None = None) -> bytes:
+    """Compact JSON; with a memo, a table two specs share is encoded once (rows.dumps)."""
+    return dumps(value, memo, ensure_ascii=False, separators=(",", ":")).encode()

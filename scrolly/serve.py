@@ -40,6 +40,7 @@ from tornado.httputil import split_host_and_port
 from .build import Build
 from .problems import ProjectError
 from .settings import Settings
+from .write import digests
 
 POLL = 0.02  # seconds between two looks at the project's files
 QUIET = 0.05  # a burst of saves (save-all, a branch switch) must pause this long: one rebuild, not one per file (mkdocs #2061)
@@ -133,6 +134,7 @@ class Preview:
         self.count = 0
         self.problems: list[str] = []
         self.files: dict[str, str] = {}
+        self.changed: list[str] = []  # the output files the last build changed
         self.browsers: set[LiveHandler] = set()
 
     @property
@@ -140,7 +142,13 @@ class Preview:
         return f"{self.session}-{self.count}" if self.count else "none"
 
     def message(self, styles_only: bool = False) -> str:
-        return json.dumps({"build": self.build, "problems": self.problems, "stylesOnly": styles_only})
+        return json.dumps({"build": self.build, "problems": self.problems, "stylesOnly": styles_only,
+                           "changed": self.changed})
+
+    def build_of(self, path: str, data: bytes) -> str:
+        """The build that wrote this output file as read now: the last one announced, or
+        "pending" while a newer one is being swapped in (the browser then cannot patch)."""
+        return self.build if self.files.get(path) == digests({path: data})[path] else "pending"
 
     def finish(self, outcome, what: str, started: float) -> str:
         """Record a build's outcome, tell the browsers, and return the terminal's lines about it."""
@@ -175,7 +183,8 @@ class Preview:
         else:
             done = "page re-rendered" if changed else "page re-rendered (the site did not change)"
         self.files, self.problems = files, []
-        self.count += 1 if changed else 0
+        if changed:
+            self.count, self.changed = self.count + 1, sorted(changed)
         charts = f"{len(result.compiled)} chart{'s' if len(result.compiled) != 1 else ''} compiled"
         charts += f" ({', '.join(result.compiled)})" if result.compiled else ""
         return f"{done}, {charts}, {milliseconds(started)} ms", styles_only
@@ -378,6 +387,9 @@ class SiteHandler(OnlyOurHosts, web.RequestHandler):
         else:
             data, kind = path.read_bytes(), mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if kind == "text/html":
+            if path is not None:
+                self.set_header("X-Scrolly-Build", self.preview.build_of(
+                    path.relative_to(self.preview.out.resolve()).as_posix(), data))
             data = with_dev_script(data, self.preview.build)
         if kind.startswith("text/") or kind in ("application/json", "application/javascript", "image/svg+xml"):
             kind += "; charset=utf-8"

@@ -82,3 +82,51 @@ def test_a_preview_skips_pngs_and_step_pictures_and_a_later_build_is_complete(pr
         return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
     assert tree(tmp_path / "after-preview") == tree(tmp_path / "fresh")
+
+
+LAYERED = '''
+import altair as alt
+
+def chart():
+    rows = [{"x": i, "y": (i * 7) % 13, "group": "abc"[i % 3]} for i in range(3000)]
+    focus = alt.param(name="focus", value=None)
+    base = alt.Chart(alt.Data(values=rows))
+    points = base.mark_point().encode(x="x:Q", y="y:Q", color="group:N")
+    again = alt.Chart(alt.Data(values=[dict(row) for row in rows])).mark_line().encode(x="x:Q", y="mean(y):Q")
+    small = alt.Chart(alt.Data(values=[1, 2, 3])).mark_rule().encode(y="data:Q")
+    return alt.layer(points, again, small).add_params(focus).properties(
+        title="Many rows", description="Three layers, two of them with equal rows.")
+'''
+
+
+def test_many_rows_compile_to_the_same_specs_as_altair_and_vl_convert_alone(tmp_path):
+    """The shortcuts for large tables (scrolly.charts.rows) change nothing in the specs."""
+    from altair.utils.schemapi import debug_mode
+
+    from scrolly.charts.module import run_module
+    from scrolly.charts.spec import shared_rows
+    from scrolly.theme import untitled
+
+    module = tmp_path / "many.py"
+    module.write_text(LAYERED, encoding="utf-8")
+    chart = compile_chart("many", module, [])
+    with debug_mode(False):
+        plain, _ = run_module("many", module)
+    # Altair's own path: to_dict with its full validation, every row sent to vl-convert
+    expected = plain.to_dict()
+    assert chart.vega_lite == expected
+    # (the page draws the chart without its title, which it shows in HTML)
+    assert chart.vega == shared_rows(expected, vlc.vegalite_to_vega(untitled(expected)))
+    assert len(chart.vega["data"]) == len(vlc.vegalite_to_vega(expected)["data"])  # equal tables merged
+
+
+def test_a_chart_with_a_row_that_is_no_record_is_reported_by_the_schema_check(tmp_path):
+    module = tmp_path / "mixed.py"
+    module.write_text(
+        "import altair as alt\n\ndef chart():\n"
+        "    rows = [{'x': i} for i in range(3000)] + [7]\n"
+        "    return alt.Chart(alt.Data(values=rows)).mark_point().encode(x='x:Q').properties(\n"
+        "        title='Mixed', description='Records and a number.')\n", encoding="utf-8")
+    problems = compile_chart("mixed", module, [])
+    assert isinstance(problems, list) and problems[0].line == 5  # the line that made the data
+    assert "is an invalid value" in problems[0].message

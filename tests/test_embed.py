@@ -527,3 +527,17 @@ def test_the_story_control_has_enough_contrast_when_open(site, page):
     control.locator("summary").click()
     assert control.get_by_role("button", name="Copy code").is_visible()
     assert assert_contrast(page, ".figure-block .embed-control") >= 4
+
+
+def test_only_the_social_cards_chart_gets_a_png(project, tmp_path):
+    """A 2x PNG is drawn only where the site uses one: the first chart's card, with base_url."""
+    from scrolly.build import build_site
+
+    root = project("basic")
+    site = root / "site.toml"
+    site.write_text(site.read_text(encoding="utf-8").replace('base_url = "https://example.org/small/"\n', ""), encoding="utf-8")
+    build_site(root, tmp_path / "no-base-url")
+    assert not (tmp_path / "no-base-url" / "charts" / "dots.png").exists()
+    html = (tmp_path / "no-base-url" / "index.html").read_text(encoding="utf-8")
+    assert 'charts/dots.svg" download' in html and "charts/dots.png" not in html
+    assert "og:image" not in (tmp_path / "no-base-url" / "embed" / "dots" / "index.html").read_text(encoding="utf-8")

@@ -111,23 +111,52 @@ def replace_in(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def test_editing_a_chapter_reloads_the_page_where_the_author_was(project, serve, page):
-    root = project("basic")
-    served = serve(root)
-    page.goto(served.url)
+def scroll_to_second_step(page) -> float:
+    """Put the section's second step in the middle, wait for it and the live chart; scrollY."""
     steps = page.locator(".scrolly .step")
     steps.nth(1).evaluate("el => window.scrollTo(0, el.getBoundingClientRect().top + scrollY - innerHeight / 2 + 2)")
     page.wait_for_function("document.querySelectorAll('.scrolly .step')[1].getAttribute('aria-current') === 'step'", timeout=10000)
+    page.wait_for_function("document.querySelector('.scrolly figure.is-live')", timeout=REBUILD_TIMEOUT * 1000)
     scrolled = page.evaluate("scrollY")
     assert scrolled > 0
+    return scrolled
+
+
+def test_editing_a_chapters_text_patches_the_page_in_place(project, serve, page):
+    root = project("basic")
+    served = serve(root)
+    page.goto(served.url)
+    scroll_to_second_step(page)
+    page.wait_for_timeout(500)  # the live-reload script has read the page as built
+    step_top = "document.querySelectorAll('.scrolly .step')[1].getBoundingClientRect().top"
+    on_screen = page.evaluate(step_top)
+    page.evaluate("document.querySelector('.scrolly figure.is-live').marked = true; window.notReloaded = true")
+
+    chapter = root / "content" / "01-intro.md"
+    replace_in(chapter, "Nothing changes here.", "Nothing moves here.")  # the active step's text
+    replace_in(chapter, "Some prose before the chart.", "Some prose before the chart.\n\nA new paragraph.")
+    page.wait_for_function("document.body.innerText.includes('Nothing moves here.') && "
+                           "document.body.innerText.includes('A new paragraph.')", timeout=REBUILD_TIMEOUT * 1000)
+    assert page.evaluate("window.notReloaded") is True
+    assert page.evaluate("document.querySelector('.scrolly figure.is-live').marked") is True  # the same live chart
+    assert page.evaluate("document.querySelectorAll('.scrolly .step')[1].getAttribute('aria-current')") == "step"
+    assert abs(page.evaluate(step_top) - on_screen) <= 2  # the paragraph above did not push it away
+    assert page.locator(".step", has_text="Nothing moves here.").count() == 1
+    served.wait_for_log(r"content/01-intro\.md.*: page re-rendered, 0 charts compiled, \d+ ms$")
+
+
+def test_a_changed_step_value_reloads_the_page_where_the_author_was(project, serve, page):
+    root = project("basic")
+    served = serve(root)
+    page.goto(served.url)
+    scrolled = scroll_to_second_step(page)
+    page.wait_for_timeout(500)
 
     with page.expect_event("load", timeout=REBUILD_TIMEOUT * 1000):
-        replace_in(root / "content" / "01-intro.md", "Nothing changes here.", "Nothing moves here.")
-    page.wait_for_function("document.body.innerText.includes('Nothing moves here.')", timeout=10000)
+        replace_in(root / "content" / "01-intro.md", 'focus="c"', 'focus="a"')
+    page.wait_for_function("document.querySelectorAll('.scrolly .step')[2].dataset.state.includes('\"a\"')", timeout=10000)
     page.wait_for_function("document.querySelectorAll('.scrolly .step')[1].getAttribute('aria-current') === 'step'", timeout=10000)
     assert abs(page.evaluate("scrollY") - scrolled) <= 2
-    assert b"Nothing moves here." in served.get("/")[1]
-    served.wait_for_log(r"content/01-intro\.md.*: page re-rendered, 0 charts compiled, \d+ ms$")
 
 
 def test_a_broken_chart_shows_its_problem_over_the_last_good_page_until_fixed(project, serve, page):

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .model import Chart, Param, state_key
 from .reads import input_bytes
+from .rows import dumps
 
 MEMORY = 64  # charts kept in memory before the memo starts afresh
 
@@ -133,7 +134,7 @@ class ChartCache:
                 from_cache=False,
             )
             charts = self.folder / "charts"
-            atomic_write(charts / f"{chart.name}-{key}.json", json.dumps(record).encode())
+            atomic_write(charts / f"{chart.name}-{key}.json", dumps(record).encode())
             atomic_write(charts / f"{chart.name}.inputs.json", json.dumps(list(chart.inputs)).encode())
             for state, picture in chart.pictures.items():
                 name = f"{_state_file(key, state)}.{chart.picture_type}"

@@ -14,6 +14,7 @@ from ..theme import themed_spec, untitled
 from .data import local_data
 from .model import Chart
 from .module import first_lines, line_of_def, read_table, run_module, unexpected_problem, warnings_of
+from .rows import compile_without_rows, forget_records, install_altair_shortcuts
 from .pictures import MAX_SVG_BYTES, draw_states, png_of, render_states, svg_of, svg_size
 from .reads import ReadRecorder, tracked_inputs, untracked_reason
 from .selections import live_selections, selection_params
@@ -30,6 +31,7 @@ class ChartWorker:
 
     def __init__(self):
         self.reads = ReadRecorder()
+        install_altair_shortcuts()
         self.held: dict[str, Chart] = {}
 
 
@@ -62,6 +64,7 @@ def _compiled(name: str, path: Path, png: bool, reads: ReadRecorder, theme: dict
     import vl_convert as vlc
 
     del altair_chart  # its rows are copied into the spec: with 100,000 of them, tens of MB
+    forget_records()
     with reads.recording() as data_inputs:
         vega_lite = local_data(vega_lite, path)  # data by URL, CSV text: read here, inlined
     problems = metadata_problems(path, vega_lite)
@@ -69,7 +72,7 @@ def _compiled(name: str, path: Path, png: bool, reads: ReadRecorder, theme: dict
     vega_lite = themed_spec(vega_lite, theme) if theme else vega_lite
     try:
         # the page shows the title in HTML above the chart: drawn too, it would show twice
-        vega = shared_rows(vega_lite, vlc.vegalite_to_vega(untitled(vega_lite)))
+        vega = shared_rows(vega_lite, compile_without_rows(untitled(vega_lite), vlc.vegalite_to_vega))
         svg = svg_of(vega)
         png = png_of(svg) if png or len(svg) > MAX_SVG_BYTES else b""
     except Exception as err:

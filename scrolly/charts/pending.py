@@ -26,8 +26,10 @@ if TYPE_CHECKING:
 class PendingCharts:
     """Every chart of a build, from the cache or on its way from a worker.
 
-    A preview (the dev server) skips the 2x PNG and the pictures of step states, which
-    take most of a chart's time; a later full build adds them to the cached chart.
+    A chart's 2x PNG is drawn only for the charts `finish` names (the published site's
+    social card), or when its first paint is a PNG (an SVG too big); a preview (the dev
+    server) also skips the pictures of step states. A later build adds what it needs to
+    the cached chart.
     """
 
     def __init__(self, paths: dict[str, Path], cache: ChartCache, pool: Callable[[], Workers],
@@ -48,14 +50,17 @@ class PendingCharts:
             if chart is not None:
                 self.cached[name] = (key, chart)
             else:
-                self.compiling[name] = self._submit(compile_task, name, path, [{}], not preview, theme)
+                self.compiling[name] = self._submit(compile_task, name, path, [{}], False, theme)
 
-    def finish(self, states: dict[str, list[dict]], progress=None) -> dict[str, Chart]:
-        """Wait for the charts and draw the states they are first shown in.
+    def finish(self, states: dict[str, list[dict]], progress=None,
+               png: frozenset[str] = frozenset()) -> dict[str, Chart]:
+        """Wait for the charts and draw the states they are first shown in, and the 2x PNG
+        of the charts named in `png` (a preview draws none).
 
         Raises ProjectError with every chart's problems. A chart taken from the cache has
         `from_cache` set. `progress(done, total)` hears of each chart compiled.
         """
+        self.png = frozenset() if self.preview else png
         charts, keys, drawing, problems = {}, {}, {}, []
         for name, (key, chart) in self.cached.items():
             charts[name], keys[name] = chart, key
@@ -71,7 +76,14 @@ class PendingCharts:
         self._store(charts, keys, drawing)
         if problems:
             raise ProjectError(problems)
-        return {name: charts[name] for name in self.paths}
+        return {name: self._as_used(charts[name]) for name in self.paths}
+
+    def _as_used(self, chart: Chart) -> Chart:
+        """The chart without a PNG the site does not use (the cache may hold one), so the
+        site does not depend on what earlier builds drew."""
+        if chart.png and chart.picture_type == "svg" and chart.name not in self.png:
+            return dataclasses.replace(chart, png=b"")
+        return chart
 
     def _compiled(self, progress):
         """(name, chart or problems) of each chart compiling, in the order they finish."""
@@ -86,13 +98,13 @@ class PendingCharts:
         """Start drawing the chart's states that no cache holds: (task, states), or None."""
         wanted = [{}] if self.preview else [{}, *states.get(name, [])]
         missing = self.cache.read_pictures(key, chart, wanted)
-        if missing or (not self.preview and not chart.png):
+        if missing or (name in self.png and not chart.png):
             return self._draw(name, chart, missing), missing
         return None
 
     def _draw(self, name: str, chart: Chart, states: list[dict], held: bool = True) -> Task:
         """Draw on the worker that compiled the chart (it holds it), else send the chart along."""
-        png = not self.preview
+        png = name in self.png
         compiled = self.compiling.get(name)
         if held and compiled and compiled.worker is not None and self.pool().running(compiled.worker):
             return self._submit(draw_held_task, name, states, png, on=compiled.worker)

@@ -9,20 +9,18 @@ from pathlib import Path
 from ..problems import Problem, ProjectError
 from .model import DATE, Param
 from .module import first_lines, line_of_def, run_module
-
-VALIDATE_ROWS = 5_000  # rows past which only a sample of the data is schema-checked
-
+from .rows import schema_sample
 
 def valid_spec(chart) -> dict:
     """The chart's Vega-Lite spec, checked against the schema.
 
-    Checking every data row takes most of a minute for 100,000 rows, so past
-    VALIDATE_ROWS rows the check runs on a copy holding only the first rows.
+    Checking every data row took most of a minute for 100,000 rows and asks of them only
+    what schema_sample checks itself, so the check runs on a copy with one row a table.
     """
     from altair.vegalite.v6.schema.core import TopLevelSpec
 
     spec = chart.to_dict(validate=False)
-    TopLevelSpec.validate(spec if row_count(spec) <= VALIDATE_ROWS else first_rows(spec, VALIDATE_ROWS))
+    TopLevelSpec.validate(schema_sample(spec))
     return spec
 
 
@@ -68,35 +66,6 @@ def chart_params(spec: dict) -> dict[str, Param]:
                 kind = "date" if DATE.match(value) else "string"
             params[param["name"]] = Param(param["name"], kind, value)
     return params
-
-
-def row_count(node) -> int:
-    if isinstance(node, dict):
-        own = len(node["values"]) if isinstance(node.get("values"), list) else 0
-        datasets = node.get("datasets")
-        if isinstance(datasets, dict):
-            own += sum(len(rows) for rows in datasets.values() if isinstance(rows, list))
-        return own + sum(row_count(v) for k, v in node.items() if k not in ("values", "datasets"))
-    if isinstance(node, list):
-        return sum(row_count(item) for item in node)
-    return 0
-
-
-def first_rows(node, limit: int):
-    """A copy of the spec whose inline data tables keep only their first `limit` rows."""
-    if isinstance(node, dict):
-        copied = {}
-        for key, value in node.items():
-            if key == "values" and isinstance(value, list):
-                copied[key] = value[:limit]
-            elif key == "datasets" and isinstance(value, dict):
-                copied[key] = {n: r[:limit] if isinstance(r, list) else r for n, r in value.items()}
-            else:
-                copied[key] = first_rows(value, limit)
-        return copied
-    if isinstance(node, list):
-        return [first_rows(item, limit) for item in node]
-    return node
 
 
 def shared_rows(vega_lite: dict, vega: dict) -> dict:
