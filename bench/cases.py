@@ -52,7 +52,9 @@ def ensure_mkdocs(quick: bool, notes: list[str]) -> Path | None:
     if mkdocs.exists():
         return mkdocs
     if quick:
-        notes.append(f"mkdocs was not measured: it is not installed in {os.path.relpath(MKDOCS_VENV, REPO)} (a full run installs it).")
+        notes.append(
+            f"mkdocs was not measured: it is not installed in {os.path.relpath(MKDOCS_VENV, REPO)} (a full run installs it)."
+        )
         return None
     print(f"installing {MKDOCS_PIN} into {os.path.relpath(MKDOCS_VENV, REPO)} …", flush=True)
     subprocess.run(["python3", "-m", "venv", str(MKDOCS_VENV)], check=True)
@@ -83,11 +85,21 @@ def shipped_project(work: Path, out: Path, notes: list[str]) -> tuple[Path, str,
     try:
         return site, "the shipped story (the repository root)", measure(build_command(site, out))
     except RuntimeError as err:
-        notes.append(f"The shipped story does not build yet, so the fixture tests/fixtures/basic stands in for it:\n\n```\n{str(err)[-800:]}\n```")
+        notes.append(
+            f"The shipped story does not build yet, so the fixture tests/fixtures/basic stands in for it:\n\n```\n{str(err)[-800:]}\n```"
+        )
     shutil.rmtree(site)
-    shutil.copytree(REPO / "tests" / "fixtures" / "basic", site, ignore=shutil.ignore_patterns(".scrolly-cache", "dist"))
+    shutil.copytree(
+        REPO / "tests" / "fixtures" / "basic",
+        site,
+        ignore=shutil.ignore_patterns(".scrolly-cache", "dist"),
+    )
     make_new_machine(site, out)()
-    return site, "tests/fixtures/basic (the shipped story did not build)", measure(build_command(site, out))
+    return (
+        site,
+        "tests/fixtures/basic (the shipped story did not build)",
+        measure(build_command(site, out)),
+    )
 
 
 def cold_and_second(site: Path, out: Path, first: Run, runs: int) -> tuple[Case, Case, Case]:
@@ -104,34 +116,81 @@ def cold_and_second(site: Path, out: Path, first: Run, runs: int) -> tuple[Case,
     return new_machine, cold, second
 
 
-def scaling(work: Path, sizes: dict, runs: int, mkdocs: Path | None, hugo: str | None) -> list[Case]:
+def scaling(
+    work: Path, sizes: dict, runs: int, mkdocs: Path | None, hugo: str | None
+) -> list[Case]:
     """Cold builds of generated projects; for the chapter series also warm builds, mkdocs and Hugo."""
-    writers = {"chapters": generate.write_chapters_project, "charts": generate.write_charts_project, "rows": generate.write_rows_project}
+    writers = {
+        "chapters": generate.write_chapters_project,
+        "charts": generate.write_charts_project,
+        "rows": generate.write_rows_project,
+    }
     cases = []
     for series, counts in sizes.items():
         for count in counts:
             site = writers[series](work / f"{series}-{count}", count)
             out = work / f"{series}-{count}-dist"
             print(f"  {series} {count}: scrolly", flush=True)
-            cases.append(repeat(Case(series, count, "scrolly"), runs, lambda: measure(build_command(site, out)), make_cold(site, out)))
+            cases.append(
+                repeat(
+                    Case(series, count, "scrolly"),
+                    runs,
+                    lambda: measure(build_command(site, out)),
+                    make_cold(site, out),
+                )
+            )
             if series != "chapters" or cases[-1].error:
                 continue
-            cases.append(repeat(Case(series, count, "scrolly, chart cached"), runs, lambda: measure(build_command(site, out))))
+            cases.append(
+                repeat(
+                    Case(series, count, "scrolly, chart cached"),
+                    runs,
+                    lambda: measure(build_command(site, out)),
+                )
+            )
             if mkdocs:
                 print(f"  {series} {count}: mkdocs", flush=True)
                 project = generate.write_mkdocs_project(work / f"mkdocs-{count}", site / "content")
-                command = [str(mkdocs), "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(project / "site")]
-                cases.append(repeat(Case(series, count, "mkdocs"), runs, lambda: measure(command, cwd=project)))
+                command = [
+                    str(mkdocs),
+                    "build",
+                    "-q",
+                    "-f",
+                    str(project / "mkdocs.yml"),
+                    "-d",
+                    str(project / "site"),
+                ]
+                cases.append(
+                    repeat(
+                        Case(series, count, "mkdocs"), runs, lambda: measure(command, cwd=project)
+                    )
+                )
             if hugo:
                 print(f"  {series} {count}: Hugo", flush=True)
                 project = generate.write_hugo_project(work / f"hugo-{count}", site / "content")
-                command = [hugo, "--quiet", "--source", str(project), "--destination", str(project / "public")]
-                cases.append(repeat(Case(series, count, "Hugo"), runs, lambda: measure(command, cwd=project)))
+                command = [
+                    hugo,
+                    "--quiet",
+                    "--source",
+                    str(project),
+                    "--destination",
+                    str(project / "public"),
+                ]
+                cases.append(
+                    repeat(Case(series, count, "Hugo"), runs, lambda: measure(command, cwd=project))
+                )
     return cases
 
 
-
-IMPORTED = ("jinja2", "markdown_it", "mdit_py_plugins", "scrolly.cli", "scrolly.build", "altair", "vl_convert")
+IMPORTED = (
+    "jinja2",
+    "markdown_it",
+    "mdit_py_plugins",
+    "scrolly.cli",
+    "scrolly.build",
+    "altair",
+    "vl_convert",
+)
 
 
 def import_times() -> list[tuple[str, float]]:
@@ -141,15 +200,20 @@ def import_times() -> list[tuple[str, float]]:
     and vl_convert once for all chart workers.
     """
     code = "; ".join(f"import {name}" for name in IMPORTED)
-    result = subprocess.run([sys.executable, "-X", "importtime", "-c", code], cwd=REPO, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", code], cwd=REPO, capture_output=True, text=True
+    )
     found = {}
     for line in result.stderr.splitlines():
         parts = line.split("|")
-        if len(parts) == 3 and parts[1].strip().isdigit() and parts[2].strip() in IMPORTED and not parts[2].startswith("  "):
+        if (
+            len(parts) == 3
+            and parts[1].strip().isdigit()
+            and parts[2].strip() in IMPORTED
+            and not parts[2].startswith("  ")
+        ):
             found[parts[2].strip()] = int(parts[1]) / 1000
     return [(name, found.get(name, 0.0)) for name in IMPORTED]
-
-
 
 
 def workers(work: Path, charts: int, runs: int) -> list[Case]:
@@ -161,11 +225,18 @@ def workers(work: Path, charts: int, runs: int) -> list[Case]:
         command = [sys.executable, str(REPO / "bench" / "stages.py"), "jobs", str(site), str(jobs)]
 
         def once():
-            timed = measure(command, sample=False)  # both cores busy: the sampler would slow the run
+            timed = measure(
+                command, sample=False
+            )  # both cores busy: the sampler would slow the run
             sampled = measure(command)
             seconds = json.loads(timed.output.strip().splitlines()[-1])["seconds"]
-            return Run(seconds, sampled.memory_mb, sampled.largest_mb, sampled.cpu_seconds,
-                       sampled.busiest_cpu_seconds)
+            return Run(
+                seconds,
+                sampled.memory_mb,
+                sampled.largest_mb,
+                sampled.cpu_seconds,
+                sampled.busiest_cpu_seconds,
+            )
 
         label = f"{jobs} worker{'s' if jobs > 1 else ''}"
         cases.append(repeat(Case("workers", jobs, label), runs, once))

@@ -38,14 +38,19 @@ def project_for(corpus: Path, name: str, folder: Path) -> Path:
             other.unlink()
     (root / "content").mkdir()
     (root / "content" / "01-chart.md").write_text(
-        f"---\ntitle: One chart\n---\n::: chart {name}\nThe chart.\n:::\n", encoding="utf-8")
+        f"---\ntitle: One chart\n---\n::: chart {name}\nThe chart.\n:::\n", encoding="utf-8"
+    )
     (root / "site.toml").write_text(f'title = "{name}"\n', encoding="utf-8")
     return root
 
 
 def build(root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "scrolly", "build", "--site", str(root)],
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "scrolly", "build", "--site", str(root)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def open_live(browser, folder: Path, name: str) -> tuple[bool, list[str]]:
@@ -56,8 +61,12 @@ def open_live(browser, folder: Path, name: str) -> tuple[bool, list[str]]:
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     messages: list[str] = []
-    page.on("console", lambda m: messages.append(f"{m.type}: {m.text}")
-            if m.type in ("error", "warning") else None)
+    page.on(
+        "console",
+        lambda m: (
+            messages.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None
+        ),
+    )
     page.on("pageerror", lambda error: messages.append(f"pageerror: {error}"))
     try:
         page.goto(f"http://127.0.0.1:{server.server_port}/", wait_until="load")
@@ -92,12 +101,21 @@ def main(argv=None) -> int:
             went_live, messages = open_live(browser, root / "dist", name)
             live += went_live
             noisy += bool(messages)
-            lines.append(f"| {name} | yes | {'yes' if went_live else 'no'} | "
-                         f"{len(messages)} {messages[0][:120] if messages else ''} |")
+            lines.append(
+                f"| {name} | yes | {'yes' if went_live else 'no'} | "
+                f"{len(messages)} {messages[0][:120] if messages else ''} |"
+            )
         browser.close()
-    report = "\n".join([f"{len(names)} charts: {built} built, {live} live, {noisy} with console "
-                        "messages", "", "| chart | built | live | console |", "|---|---|---|---|",
-                        *lines, ""])
+    report = "\n".join(
+        [
+            f"{len(names)} charts: {built} built, {live} live, {noisy} with console messages",
+            "",
+            "| chart | built | live | console |",
+            "|---|---|---|---|",
+            *lines,
+            "",
+        ]
+    )
     if args.output:
         args.output.write_text(report, encoding="utf-8")
     print(report)

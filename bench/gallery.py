@@ -43,12 +43,12 @@ def chart():
     data = alt.Data(values=rows())
 '''
 
-FOOTER = '''    return chart.properties(title="{name}: {kind}", description="A generated {kind} chart.",
+FOOTER = """    return chart.properties(title="{name}: {kind}", description="A generated {kind} chart.",
                             usermeta={{"source": "Generated"}})
-'''
+"""
 
 BODIES = {
-    "lines": '''    threshold = alt.param(name="threshold", value=50)
+    "lines": """    threshold = alt.param(name="threshold", value=50)
     base = alt.Chart(data)
     lines = base.mark_line(point=True).encode(
         x=alt.X("yearmonth(date):T", title=None), y=alt.Y("mean(y):Q", title="Mean"),
@@ -56,37 +56,37 @@ BODIES = {
     rule = alt.Chart(alt.Data(values=[{}])).mark_rule(strokeDash=[4, 4]).encode(
         y=alt.datum(threshold, type="quantitative"))
     chart = alt.layer(lines, rule).add_params(threshold).properties(width=520, height=320)
-''',
-    "scatter": '''    focus = alt.param(name="focus", value=None)
+""",
+    "scatter": """    focus = alt.param(name="focus", value=None)
     chart = alt.Chart(data).mark_circle().encode(
         x="x:Q", y="y:Q", size=alt.Size("size:Q", legend=None), color="group:N",
         opacity=alt.condition((alt.datum.group == focus) | (focus == None),  # noqa: E711
                               alt.value(0.8), alt.value(0.1)),
         tooltip=["group:N", "x:Q", "y:Q"],
     ).add_params(focus).properties(width=520, height=360)
-''',
-    "histogram": '''    cut = alt.param(name="cut", value=40)
+""",
+    "histogram": """    cut = alt.param(name="cut", value=40)
     base = alt.Chart(data)
     bars = base.mark_bar().encode(
         x=alt.X("x:Q", bin=alt.Bin(maxbins=40)), y="count():Q", color="group:N")
     rule = alt.Chart(alt.Data(values=[{}])).mark_rule(color="#9b2c1f").encode(
         x=alt.datum(cut, type="quantitative"))
     chart = alt.layer(bars, rule).add_params(cut).properties(width=520, height=320)
-''',
-    "heatmap": '''    low = alt.param(name="low", value=0)
+""",
+    "heatmap": """    low = alt.param(name="low", value=0)
     chart = alt.Chart(data).transform_filter(alt.datum.y >= low).mark_rect().encode(
         x=alt.X("x:Q", bin=alt.Bin(maxbins=30)), y=alt.Y("y:Q", bin=alt.Bin(maxbins=20)),
         color=alt.Color("count():Q", scale=alt.Scale(scheme="greenblue")),
     ).add_params(low).properties(width=520, height=320)
-''',
-    "hconcat": '''    cut = alt.param(name="cut", value=20)
+""",
+    "hconcat": """    cut = alt.param(name="cut", value=20)
     base = alt.Chart(data).transform_filter(alt.datum.x > cut)
     bars = base.mark_bar().encode(x="group:N", y="mean(y):Q", color="group:N")
     line = base.mark_line().encode(x="month(date):T", y="sum(size):Q", color="group:N")
     chart = alt.hconcat(bars.properties(width=220, height=300),
                         line.properties(width=300, height=300)).add_params(cut)
-''',
-    "vconcat": '''    top = alt.param(name="top", value=3)
+""",
+    "vconcat": """    top = alt.param(name="top", value=3)
     base = alt.Chart(data).transform_aggregate(
         total="sum(y)", groupby=["group", "date"]).transform_window(
         running="sum(total)", sort=[{"field": "date"}], groupby=["group"])
@@ -97,8 +97,8 @@ BODIES = {
     bars = ranked.mark_bar().encode(y="group:N", x="all:Q", color="group:N")
     chart = alt.vconcat(area.properties(width=520, height=220),
                         bars.properties(width=520, height=120)).add_params(top)
-''',
-    "map": '''    import json
+""",
+    "map": """    import json
 
     focus = alt.param(name="region", value=-1)
     with (Path(__file__).parent / "data" / "regions.json").open(encoding="utf-8") as file:
@@ -111,32 +111,41 @@ BODIES = {
         longitude="lon:Q", latitude="lat:Q", color="group:N")
     chart = alt.layer(shapes, points).add_params(focus).project("equalEarth").properties(
         width=560, height=320)
-''',
-    "boxplot": '''    group = alt.param(name="group", value="alpha")
+""",
+    "boxplot": """    group = alt.param(name="group", value="alpha")
     chart = alt.Chart(data).mark_boxplot(extent="min-max").encode(
         x="group:N", y="y:Q",
         color=alt.condition(alt.datum.group == group, alt.value("#9b2c1f"), alt.value("#777")),
     ).add_params(group).properties(width=520, height=320)
-''',
-    "area": '''    opacity = alt.param(name="opacity", value=0.7)
+""",
+    "area": """    opacity = alt.param(name="opacity", value=0.7)
     chart = alt.Chart(data).transform_fold(["x", "y", "size"], as_=["measure", "amount"]).mark_area(
         opacity=opacity).encode(x="yearmonth(date):T", y="sum(amount):Q", color="measure:N",
     ).add_params(opacity).properties(width=520, height=320)
-''',
-    "regression": '''    degree = alt.param(name="degree", value=1)
+""",
+    "regression": """    degree = alt.param(name="degree", value=1)
     base = alt.Chart(data)
     points = base.transform_window(row="row_number()").transform_filter(
         alt.datum.row % 25 == 0).mark_point(opacity=0.4).encode(x="x:Q", y="y:Q")
     fit = base.transform_regression("x", "y", method="poly", order=3, groupby=["group"]).mark_line(
         ).encode(x="x:Q", y="y:Q", color="group:N", strokeWidth=alt.value(2))
     chart = alt.layer(points, fit).add_params(degree).properties(width=520, height=320)
-''',
+""",
 }
 
 # The value a scrolly section's first step gives each kind's param (a state of its own).
-FIRST_STEP = {"lines": "threshold=60", "scatter": 'focus="beta"', "histogram": "cut=55",
-              "heatmap": "low=30", "hconcat": "cut=50", "vconcat": "top=2", "map": "region=7",
-              "boxplot": 'group="gamma"', "area": "opacity=0.4", "regression": "degree=2"}
+FIRST_STEP = {
+    "lines": "threshold=60",
+    "scatter": 'focus="beta"',
+    "histogram": "cut=55",
+    "heatmap": "low=30",
+    "hconcat": "cut=50",
+    "vconcat": "top=2",
+    "map": "region=7",
+    "boxplot": 'group="gamma"',
+    "area": "opacity=0.4",
+    "regression": "degree=2",
+}
 KINDS = tuple(BODIES)
 
 
@@ -155,7 +164,9 @@ def write_gallery_project(folder: Path, charts: int, chapters: int = 20) -> Path
         rng = random.Random(index)
         count = row_count(rng, 5_000 if kind in RAW_MARKS else 50_000)
         write_rows(data / f"{name}.csv", rng, count)
-        module = HEADER.format(name=name, kind=kind) + BODIES[kind] + FOOTER.format(name=name, kind=kind)
+        module = (
+            HEADER.format(name=name, kind=kind) + BODIES[kind] + FOOTER.format(name=name, kind=kind)
+        )
         (folder / "charts" / f"{name}.py").write_text(module, encoding="utf-8")
         names.append((name, kind))
     for number in range(1, chapters + 1):
@@ -165,9 +176,11 @@ def write_gallery_project(folder: Path, charts: int, chapters: int = 20) -> Path
         with chapter.open("a", encoding="utf-8") as file:
             for position, (name, kind) in enumerate(shown):
                 if position % 2 == 0:
-                    file.write(f"\n:::: scrolly {name}\n::: step {FIRST_STEP[kind]}\n"
-                               "A first step.\n:::\n"
-                               "::: step\nA second step keeps the state.\n:::\n::::\n")
+                    file.write(
+                        f"\n:::: scrolly {name}\n::: step {FIRST_STEP[kind]}\n"
+                        "A first step.\n:::\n"
+                        "::: step\nA second step keeps the state.\n:::\n::::\n"
+                    )
                 else:
                     file.write(f"\n::: chart {name}\nA figure of the {kind} kind.\n:::\n")
     return folder
@@ -186,9 +199,16 @@ def write_rows(path: Path, rng: random.Random, count: int) -> None:
             group = rng.randrange(len(GROUPS))
             x = rng.uniform(0, 100)
             y = max(0.0, 20 + group * 8 + 0.4 * x + rng.gauss(0, 10))
-            writer.writerow([f"2023-{row % 12 + 1:02d}-{row % 28 + 1:02d}", GROUPS[group],
-                             f"{x:.2f}", f"{y:.2f}", f"{rng.uniform(1, 50):.1f}",
-                             rng.randrange(REGIONS[0] * REGIONS[1])])
+            writer.writerow(
+                [
+                    f"2023-{row % 12 + 1:02d}-{row % 28 + 1:02d}",
+                    GROUPS[group],
+                    f"{x:.2f}",
+                    f"{y:.2f}",
+                    f"{rng.uniform(1, 50):.1f}",
+                    rng.randrange(REGIONS[0] * REGIONS[1]),
+                ]
+            )
 
 
 def regions() -> list[dict]:
@@ -200,6 +220,11 @@ def regions() -> list[dict]:
             west, south = -180 + column * 360 / columns, -60 + row * 140 / rows
             east, north = west + 360 / columns, south + 140 / rows
             ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
-            features.append({"type": "Feature", "properties": {"id": row * columns + column},
-                             "geometry": {"type": "Polygon", "coordinates": [ring[::-1]]}})
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {"id": row * columns + column},
+                    "geometry": {"type": "Polygon", "coordinates": [ring[::-1]]},
+                }
+            )
     return features

@@ -67,7 +67,12 @@ def write_rows_project(folder: Path, rows: int) -> Path:
     marker = (start + timedelta(days=rows // 2)).isoformat()
     (folder / "charts" / "series.py").write_text(ROWS_CHART.format(marker=marker), encoding="utf-8")
     for number in range(1, 4):
-        _chapter(folder / "content", number, ["series"] if number == 1 else [], steps=ROWS_STEPS.format(start=start.isoformat(), marker=marker))
+        _chapter(
+            folder / "content",
+            number,
+            ["series"] if number == 1 else [],
+            steps=ROWS_STEPS.format(start=start.isoformat(), marker=marker),
+        )
     return folder
 
 
@@ -75,7 +80,9 @@ def _site(folder: Path, title: str) -> None:
     (folder / "content").mkdir(parents=True, exist_ok=True)
     (folder / "charts").mkdir(parents=True, exist_ok=True)
     (folder / "templates").mkdir(parents=True, exist_ok=True)
-    (folder / "site.toml").write_text(f'title = "{title}"\ndek = "A generated project."\nlanguage = "en"\n', encoding="utf-8")
+    (folder / "site.toml").write_text(
+        f'title = "{title}"\ndek = "A generated project."\nlanguage = "en"\n', encoding="utf-8"
+    )
 
 
 def _small_chart(folder: Path, name: str, seed: int) -> None:

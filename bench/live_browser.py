@@ -50,20 +50,30 @@ def measure_in_browser(url: str, chapter: Path, edits: int, pause: float) -> dic
         page.goto(url)
         page.wait_for_load_state("load")
         page.evaluate("() => document.querySelector('.step').scrollIntoView({block: 'center'})")
-        page.wait_for_function("() => document.querySelector('.step[aria-current=\"step\"]') && "
-                               "document.querySelector('figure.is-live')", timeout=30_000)
+        page.wait_for_function(
+            "() => document.querySelector('.step[aria-current=\"step\"]') && "
+            "document.querySelector('figure.is-live')",
+            timeout=30_000,
+        )
         page.wait_for_timeout(1000)  # the dev script has fetched the page as built
-        page.evaluate("() => { document.querySelector('figure.is-live').benchMark = 1; "
-                      "window.benchDocument = 'first'; }")
+        page.evaluate(
+            "() => { document.querySelector('figure.is-live').benchMark = 1; "
+            "window.benchDocument = 'first'; }"
+        )
         before = page.evaluate(STATE)
         times, kept, reloads = [], 0, 0
         for number in range(edits):
             marker = f"Browser edit number {number} of this run."
             page.evaluate("m => sessionStorage.setItem('bench-marker', m)", marker)
             started = time.time() * 1000
-            chapter.write_text(chapter.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
-            page.wait_for_function("m => (JSON.parse(sessionStorage.getItem('bench-painted')) "
-                                   "|| [])[0] === m", arg=marker, timeout=30_000)
+            chapter.write_text(
+                chapter.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8"
+            )
+            page.wait_for_function(
+                "m => (JSON.parse(sessionStorage.getItem('bench-painted')) || [])[0] === m",
+                arg=marker,
+                timeout=30_000,
+            )
             painted = page.evaluate("() => JSON.parse(sessionStorage.getItem('bench-painted'))[1]")
             times.append(painted - started)
             page.wait_for_timeout(pause * 1000)
@@ -71,9 +81,13 @@ def measure_in_browser(url: str, chapter: Path, edits: int, pause: float) -> dic
             reloads += after["document"] != "first"
             kept += after == before
             if after["document"] != "first":  # a reload: mark the new page's chart and document
-                page.wait_for_function("() => document.querySelector('figure.is-live')", timeout=30_000)
-                page.evaluate("() => { document.querySelector('figure.is-live').benchMark = 1; "
-                              "window.benchDocument = 'first'; }")
+                page.wait_for_function(
+                    "() => document.querySelector('figure.is-live')", timeout=30_000
+                )
+                page.evaluate(
+                    "() => { document.querySelector('figure.is-live').benchMark = 1; "
+                    "window.benchDocument = 'first'; }"
+                )
                 before = page.evaluate(STATE)
         browser.close()
     return {"times": times, "kept": kept, "reloads": reloads}

@@ -64,7 +64,9 @@ class Case:
         return statistics.median(run.busiest_cpu_seconds for run in self.runs)
 
 
-def measure(command: list[str], cwd: Path = REPO, env: dict | None = None, sample: bool = True) -> Run:
+def measure(
+    command: list[str], cwd: Path = REPO, env: dict | None = None, sample: bool = True
+) -> Run:
     """Run a command to its end; its wall time, peak memory and CPU time, or RuntimeError with its output.
 
     Without `sample`, memory and CPU time come from the process alone (ru_maxrss): reading
@@ -72,7 +74,9 @@ def measure(command: list[str], cwd: Path = REPO, env: dict | None = None, sampl
     """
     log = tempfile.TemporaryFile()
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env=os.environ | (env or {}))
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env=os.environ | (env or {})
+    )
     peak, cpu_ticks, done = 0, {}, threading.Event()
 
     def sample_memory():
@@ -85,7 +89,9 @@ def measure(command: list[str], cwd: Path = REPO, env: dict | None = None, sampl
 
     sampler = threading.Thread(target=sample_memory if sample else lambda: None, daemon=True)
     sampler.start()
-    _, status, usage = os.wait4(process.pid, 0)  # returns the moment the build ends: the sampler's pauses do not count
+    _, status, usage = os.wait4(
+        process.pid, 0
+    )  # returns the moment the build ends: the sampler's pauses do not count
     seconds = time.perf_counter() - started
     done.set()
     sampler.join()
@@ -93,11 +99,24 @@ def measure(command: list[str], cwd: Path = REPO, env: dict | None = None, sampl
     log.seek(0)
     output = log.read().decode(errors="replace")
     if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, command))} failed ({process.returncode}):\n{output[-3000:]}")
-    cpu_ticks[process.pid] = max(cpu_ticks.get(process.pid, 0), (usage.ru_utime + usage.ru_stime) * CLOCK_TICKS)
+        raise RuntimeError(
+            f"{' '.join(map(str, command))} failed ({process.returncode}):\n{output[-3000:]}"
+        )
+    cpu_ticks[process.pid] = max(
+        cpu_ticks.get(process.pid, 0), (usage.ru_utime + usage.ru_stime) * CLOCK_TICKS
+    )
     largest = usage.ru_maxrss / 1024
-    memory = max(peak / 1024, largest)  # a process that ends between two samples is seen by ru_maxrss only
-    return Run(seconds, memory, largest, sum(cpu_ticks.values()) / CLOCK_TICKS, max(cpu_ticks.values()) / CLOCK_TICKS, output)
+    memory = max(
+        peak / 1024, largest
+    )  # a process that ends between two samples is seen by ru_maxrss only
+    return Run(
+        seconds,
+        memory,
+        largest,
+        sum(cpu_ticks.values()) / CLOCK_TICKS,
+        max(cpu_ticks.values()) / CLOCK_TICKS,
+        output,
+    )
 
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -141,13 +160,13 @@ def repeat(case: Case, runs: int, once, before=None) -> Case:
         try:
             case.runs.append(once())
         except RuntimeError as err:
-            case.error = next((line for line in str(err).splitlines()[1:] if line.strip()), str(err))
+            case.error = next(
+                (line for line in str(err).splitlines()[1:] if line.strip()), str(err)
+            )
             break
         if index == 0 and case.runs[0].seconds > LONG_RUN:
             break
     return case
-
-
 
 
 def user_cache() -> Path:
@@ -155,11 +174,13 @@ def user_cache() -> Path:
     return Path(os.environ["XDG_CACHE_HOME"])
 
 
-
 def machine() -> dict[str, str]:
     cpu = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M)
     memory = re.search(r"^MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text(), re.M)
-    packages = ", ".join(f"{name} {_version(name)}" for name in ("altair", "vl-convert-python", "jinja2", "markdown-it-py", "mdit-py-plugins"))
+    packages = ", ".join(
+        f"{name} {_version(name)}"
+        for name in ("altair", "vl-convert-python", "jinja2", "markdown-it-py", "mdit-py-plugins")
+    )
     return {
         "CPU": cpu.group(1) if cpu else platform.processor(),
         "cores (nproc)": str(os.cpu_count()),
@@ -192,7 +213,8 @@ def _hugo_version() -> str | None:
     hugo = shutil.which("hugo")
     if not hugo:
         return None
-    found = re.search(r"v(\d+\.\d+\.\d+)", subprocess.run([hugo, "version"], capture_output=True, text=True).stdout)
+    found = re.search(
+        r"v(\d+\.\d+\.\d+)",
+        subprocess.run([hugo, "version"], capture_output=True, text=True).stdout,
+    )
     return found.group(1) if found else None
-
-

@@ -21,9 +21,21 @@ from pathlib import Path
 RUNTIME_BUDGET = 15 * 1024
 ALL_JS_BUDGET = 320 * 1024
 GZIP_LEVEL = 6  # what web servers commonly use
-KINDS = {".html": "HTML", ".css": "CSS", ".js": "JS", ".svg": "images", ".png": "images",
-         ".jpg": "images", ".webp": "images", ".woff2": "fonts", ".woff": "fonts", ".ttf": "fonts",
-         ".otf": "fonts", ".json": "data (JSON, CSV)", ".csv": "data (JSON, CSV)"}
+KINDS = {
+    ".html": "HTML",
+    ".css": "CSS",
+    ".js": "JS",
+    ".svg": "images",
+    ".png": "images",
+    ".jpg": "images",
+    ".webp": "images",
+    ".woff2": "fonts",
+    ".woff": "fonts",
+    ".ttf": "fonts",
+    ".otf": "fonts",
+    ".json": "data (JSON, CSV)",
+    ".csv": "data (JSON, CSV)",
+}
 
 
 def gz(data: bytes) -> int:
@@ -36,7 +48,9 @@ def gzipped(path: Path) -> int:
 
 def site_weight(dist: Path) -> dict[str, list[int]]:
     """Every file of the built site by kind: [files, raw bytes, gzip bytes]."""
-    kinds: dict[str, list[int]] = {kind: [0, 0, 0] for kind in ("HTML", "CSS", "JS", "images", "fonts")}
+    kinds: dict[str, list[int]] = {
+        kind: [0, 0, 0] for kind in ("HTML", "CSS", "JS", "images", "fonts")
+    }
     for path in sorted(p for p in dist.rglob("*") if p.is_file() and not p.name.startswith(".")):
         data = path.read_bytes()
         totals = kinds.setdefault(KINDS.get(path.suffix, "other"), [0, 0, 0])
@@ -89,11 +103,15 @@ def main(argv: list[str]) -> int:
     groups = measure(dist)
     for role, files in groups.items():
         raw, packed = sum(f[1] for f in files), sum(f[2] for f in files)
-        print(f"{role:28} {len(files):3} files {raw / 1024:9.1f} KB raw {packed / 1024:8.1f} KB gzip")
+        print(
+            f"{role:28} {len(files):3} files {raw / 1024:9.1f} KB raw {packed / 1024:8.1f} KB gzip"
+        )
     painted = sum(size for _, size in first_paint(dist))
     print(f"{'before first paint':28}           {painted / 1024:26.1f} KB gzip")
     runtime = sum(f[2] for f in groups["scrolly runtime"])
-    all_js = sum(f[2] for f in groups["all page scripts (modules)"] + groups["js loaded later (Vega)"])
+    all_js = sum(
+        f[2] for f in groups["all page scripts (modules)"] + groups["js loaded later (Vega)"]
+    )
     blocking = len(groups["blocking scripts"])
     ok = runtime <= RUNTIME_BUDGET and all_js <= ALL_JS_BUDGET and not blocking
     print(

@@ -31,8 +31,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 VIEWPORTS = {
-    "phone": dict(viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True,
-                  has_touch=True),
+    "phone": dict(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+    ),
     "desktop": dict(viewport={"width": 1280, "height": 800}),
 }
 THROTTLE = {"phone": 4, "desktop": 1}  # CPU slowdown, as Lighthouse's mobile preset
@@ -61,14 +65,19 @@ def main() -> int:
     options.add_argument("--runs", type=int, default=3)
     args = options.parse_args()
     if not (args.dist / "index.html").is_file():
-        print(f"{args.dist}: no index.html; build the story first (python build.py)", file=sys.stderr)
+        print(
+            f"{args.dist}: no index.html; build the story first (python build.py)", file=sys.stderr
+        )
         return 1
     handler = functools.partial(Quiet, directory=str(args.dist))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
     try:
-        results = {name: [scroll_once(url, name, args.dist) for _ in range(args.runs)] for name in VIEWPORTS}
+        results = {
+            name: [scroll_once(url, name, args.dist) for _ in range(args.runs)]
+            for name in VIEWPORTS
+        }
     finally:
         server.shutdown()
     print(report(results))
@@ -85,10 +94,14 @@ def scroll_once(url: str, device: str, dist: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
         context = browser.new_context(**VIEWPORTS[device])
         page = context.new_page()
-        context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": THROTTLE[device]})
+        context.new_cdp_session(page).send(
+            "Emulation.setCPUThrottlingRate", {"rate": THROTTLE[device]}
+        )
         page.add_init_script(OBSERVE)
         page.goto(url, wait_until="load")
         page.wait_for_timeout(1500)
@@ -117,8 +130,13 @@ def scroll_once(url: str, device: str, dist: Path) -> dict:
         "fcp_ms": early["fcp"],
         "before_paint": gzip_bytes(dist, ["index.html", *before_paint]),
         "all": gzip_bytes(dist, ["index.html", *(r["name"] for r in every["resources"])]),
-        "js": gzip_bytes(dist, [r["name"] for r in every["resources"] if r["name"].endswith(".js")]),
-        "inp": max((e["duration"] for e in keys if e["name"] in ("keydown", "keyup", "keypress")), default=0),
+        "js": gzip_bytes(
+            dist, [r["name"] for r in every["resources"] if r["name"].endswith(".js")]
+        ),
+        "inp": max(
+            (e["duration"] for e in keys if e["name"] in ("keydown", "keyup", "keypress")),
+            default=0,
+        ),
     }
 
 
@@ -153,11 +171,23 @@ def report(results: dict) -> str:
             f"| {median_kb('before_paint')} | {median_kb('all')} | {median_kb('js')} "
             f"| {statistics.median(run['inp'] for run in runs):.0f} ms |"
         )
-    scripts = sorted({script for runs in results.values() for run in runs for frame in run["frames"] for script in frame["scripts"]})
-    lines += ["", f"Runs per viewport: {len(next(iter(results.values())))} (counts are per run, separated by /; "
-              f"the other figures are medians). The phone's CPU is slowed {THROTTLE['phone']}×. "
-              "A slow frame is a Long Animation Frame (over 50 ms from start to paint); scripts seen in them: "
-              + (", ".join(scripts[:8]) or "none") + "."]
+    scripts = sorted(
+        {
+            script
+            for runs in results.values()
+            for run in runs
+            for frame in run["frames"]
+            for script in frame["scripts"]
+        }
+    )
+    lines += [
+        "",
+        f"Runs per viewport: {len(next(iter(results.values())))} (counts are per run, separated by /; "
+        f"the other figures are medians). The phone's CPU is slowed {THROTTLE['phone']}×. "
+        "A slow frame is a Long Animation Frame (over 50 ms from start to paint); scripts seen in them: "
+        + (", ".join(scripts[:8]) or "none")
+        + ".",
+    ]
     return "\n".join(lines)
 
 

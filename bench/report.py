@@ -24,8 +24,13 @@ def growth(cases: list[Case], unit: str) -> str:
     """How time grows with size: the cost of each extra item between consecutive sizes."""
     if len(cases) < 2:
         return "one size only: no growth to judge."
-    steps = [(small, large, (large.seconds - small.seconds) / (large.size - small.size) * 1000) for small, large in zip(cases, cases[1:])]
-    described = "; ".join(f"{s.size:,} → {l.size:,}: {ms:+.2f} ms per extra {unit}" for s, l, ms in steps)
+    steps = [
+        (small, large, (large.seconds - small.seconds) / (large.size - small.size) * 1000)
+        for small, large in zip(cases, cases[1:])
+    ]
+    described = "; ".join(
+        f"{s.size:,} → {l.size:,}: {ms:+.2f} ms per extra {unit}" for s, l, ms in steps
+    )
     first_small, first_large, first = steps[0]
     last = steps[-1][2]
     measurable = first_large.seconds - first_small.seconds > NOISE
@@ -58,12 +63,12 @@ def report(results: dict, args) -> str:
     lines += [
         f"Written by `python bench/run.py{' --quick' if args.quick else ''}` on {time.strftime('%Y-%m-%d %H:%M')} "
         f"in {results['total_seconds']:.0f} s. Times are medians of {args.runs} runs (a case whose first run took over "
-        f"{LONG_RUN:.0f} s ran once: marked \"1 run\"); every build is `python build.py` in a fresh process, timed from start to exit. "
+        f'{LONG_RUN:.0f} s ran once: marked "1 run"); every build is `python build.py` in a fresh process, timed from start to exit. '
         "Memory is the peak of the whole process tree (the build, the fork server and the chart workers), as proportional set size "
-        "sampled every 50 ms (shared pages counted once; for a process too short to sample, its `ru_maxrss`); \"largest process\" is `ru_maxrss` of the biggest single process; "
+        'sampled every 50 ms (shared pages counted once; for a process too short to sample, its `ru_maxrss`); "largest process" is `ru_maxrss` of the biggest single process; '
         "CPU time is user + system time of the whole tree (sampled, approximate). "
         "Every build uses a user cache (`XDG_CACHE_HOME`) in the benchmark's temporary folder, never `~/.cache`: once the first build has "
-        "filled it, it holds the Vega runtime, so a \"cold\" build has no `.scrolly-cache/` and no output but finds the runtime there. "
+        'filled it, it holds the Vega runtime, so a "cold" build has no `.scrolly-cache/` and no output but finds the runtime there. '
         "No figure here is a pass/fail test.",
         "",
         "## Machine",
@@ -101,19 +106,27 @@ def report(results: dict, args) -> str:
 def profile_section(results: dict) -> list[str]:
     profile = results["profile"]
     if "error" in profile:
-        return ["### Where the cold build's time goes", "", f"The profile failed: {profile['error']}", ""]
+        return [
+            "### Where the cold build's time goes",
+            "",
+            f"The profile failed: {profile['error']}",
+            "",
+        ]
     lines = [
         "### Where the cold build's time goes",
         "",
         f"One cold build (`build_site`, no `.scrolly-cache/`, the user cache warm) in a fresh process, each stage of the main process "
         f"timed from the start of the process (whole process {profile['whole process']:.2f} s{', including the second pass below' if profile['detail'] else ''}). "
         "Chart workers, separate processes, compile the charts while the main process reads the chapters, so stages overlap: "
-        "the build's total is the \"to\" of the last row, not the sum of the times.",
+        'the build\'s total is the "to" of the last row, not the sum of the times.',
         "",
         "| stage (main process) | from | to | time |",
         "|---|---|---|---|",
     ]
-    lines += [f"| {name} | {start:,.0f} ms | {end:,.0f} ms | {end - start:,.0f} ms |" for name, start, end in profile["timeline"]]
+    lines += [
+        f"| {name} | {start:,.0f} ms | {end:,.0f} ms | {end - start:,.0f} ms |"
+        for name, start, end in profile["timeline"]
+    ]
     if profile["detail"]:
         lines += [
             "",
@@ -122,16 +135,28 @@ def profile_section(results: dict) -> list[str]:
             "| step | time |",
             "|---|---|",
         ]
-        lines += [f"| {name} | {seconds * 1000:,.0f} ms |" for name, seconds in profile["detail"].items() if name != "charts"]
-    lines += ["", "Imports, each on top of the ones before it (`python -X importtime`; altair and vl_convert are imported by the fork server that starts the chart workers, scrolly and jinja2 by the main process):", ""]
-    lines += ["| module | time |", "|---|---|"] + [f"| `{name}` | {ms:.0f} ms |" for name, ms in results["imports"]]
+        lines += [
+            f"| {name} | {seconds * 1000:,.0f} ms |"
+            for name, seconds in profile["detail"].items()
+            if name != "charts"
+        ]
+    lines += [
+        "",
+        "Imports, each on top of the ones before it (`python -X importtime`; altair and vl_convert are imported by the fork server that starts the chart workers, scrolly and jinja2 by the main process):",
+        "",
+    ]
+    lines += ["| module | time |", "|---|---|"] + [
+        f"| `{name}` | {ms:.0f} ms |" for name, ms in results["imports"]
+    ]
     lines += [""]
     return lines
 
 
 def timeline(profile: dict) -> str:
     """A profile's stages on one line: each with its start and end."""
-    return ", ".join(f"{name} {start:,.0f}–{end:,.0f} ms" for name, start, end in profile["timeline"])
+    return ", ".join(
+        f"{name} {start:,.0f}–{end:,.0f} ms" for name, start, end in profile["timeline"]
+    )
 
 
 def scaling_section(results: dict, args) -> list[str]:
@@ -141,7 +166,7 @@ def scaling_section(results: dict, args) -> list[str]:
         "",
         "Generated projects (bench/generate.py): chapters of realistic Markdown (headings, paragraphs, lists, a link, emphasis; "
         "about 400 words), every fifth with a scrolly section of three steps. Cold builds (no `.scrolly-cache/`, no output; the user cache warm) unless marked "
-        "\"chart cached\". Plot: `bench/scaling.png`.",
+        '"chart cached". Plot: `bench/scaling.png`.',
         "",
     ]
     titles = {
@@ -154,7 +179,9 @@ def scaling_section(results: dict, args) -> list[str]:
         if not series_cases:
             continue
         tools = list(dict.fromkeys(c.tool for c in series_cases))
-        lines += [f"### {title}", ""] + ([SERIES_NOTES[series], ""] if series in SERIES_NOTES else [])
+        lines += [f"### {title}", ""] + (
+            [SERIES_NOTES[series], ""] if series in SERIES_NOTES else []
+        )
         lines += ["| size | " + " | ".join(tools) + " |", "|---|" + "---|" * len(tools)]
         for size in dict.fromkeys(c.size for c in series_cases):
             cells = []
@@ -165,21 +192,39 @@ def scaling_section(results: dict, args) -> list[str]:
                 elif case.error:
                     cells.append(f"failed: {case.error}")
                 else:
-                    cells.append(f"{fmt_s(case.seconds)}, {case.memory_mb:.0f} MB{runs_note(case, args.runs)}")
+                    cells.append(
+                        f"{fmt_s(case.seconds)}, {case.memory_mb:.0f} MB{runs_note(case, args.runs)}"
+                    )
             lines.append(f"| {size:,} | " + " | ".join(cells) + " |")
         lines += [""]
         for tool in [t for t in tools if t.startswith("scrolly")]:
-            lines += [f"Growth of the {tool} build: {growth([c for c in series_cases if c.tool == tool and not c.error], unit)}", ""]
+            lines += [
+                f"Growth of the {tool} build: {growth([c for c in series_cases if c.tool == tool and not c.error], unit)}",
+                "",
+            ]
         if series == "chapters":
             lines += comparison(series_cases)
         if results["series_profiles"].get(series):
             profile = results["series_profiles"][series]
             if "error" in profile:
-                lines += [f"The profile of the largest case that built ({profile['size']:,}) failed: {profile['error']}", ""]
+                lines += [
+                    f"The profile of the largest case that built ({profile['size']:,}) failed: {profile['error']}",
+                    "",
+                ]
                 continue
-            lines += [f"Stages of the largest case that built ({profile['size']:,}; one cold build; the main process's stages, timed from its start, overlap): {timeline(profile)}."]
+            lines += [
+                f"Stages of the largest case that built ({profile['size']:,}; one cold build; the main process's stages, timed from its start, overlap): {timeline(profile)}."
+            ]
             if profile["detail"]:
-                lines += ["Inside its chart compilation (one process, no workers), and bundling the Vega runtime: " + ", ".join(f"{name} {seconds * 1000:,.0f} ms" for name, seconds in profile["detail"].items() if name != "charts") + "."]
+                lines += [
+                    "Inside its chart compilation (one process, no workers), and bundling the Vega runtime: "
+                    + ", ".join(
+                        f"{name} {seconds * 1000:,.0f} ms"
+                        for name, seconds in profile["detail"].items()
+                        if name != "charts"
+                    )
+                    + "."
+                ]
             lines += [""]
     return lines
 
@@ -205,9 +250,16 @@ def comparison(cases: list[Case]) -> list[str]:
         if ratios:
             lines.append(f"- {size:,} chapters: " + "; ".join(ratios))
     if lines:
-        lines = ["Time ratios (budget at 1,000 chapters: scrolly / mkdocs ≤ 0.25). mkdocs and Hugo write one page per chapter with their "
-                 "own layout (mkdocs: default theme and search index; Hugo: a two-template layout written by the benchmark); scrolly writes "
-                 "one story page plus its charts, assets and embeds.", ""] + lines + [""]
+        lines = (
+            [
+                "Time ratios (budget at 1,000 chapters: scrolly / mkdocs ≤ 0.25). mkdocs and Hugo write one page per chapter with their "
+                "own layout (mkdocs: default theme and search index; Hugo: a two-template layout written by the benchmark); scrolly writes "
+                "one story page plus its charts, assets and embeds.",
+                "",
+            ]
+            + lines
+            + [""]
+        )
     return lines
 
 
@@ -232,8 +284,15 @@ def workers_section(results: dict) -> list[str]:
         f"{fmt_s(one.busiest_cpu_seconds)} with 1 worker, {fmt_s(two.busiest_cpu_seconds)} with 2, "
         f"a speed-up of {one.busiest_cpu_seconds / two.busiest_cpu_seconds:.2f}× (an estimate that other work on the machine affects less).",
         "",
-    ] + ([f"Other processes were using the cores during this run (load average {results['load_before']:.2f} at its start), "
-          "so the measured speed-up understates what 2 idle cores give.", ""] if results["load_before"] > 0.5 else [])
+    ] + (
+        [
+            f"Other processes were using the cores during this run (load average {results['load_before']:.2f} at its start), "
+            "so the measured speed-up understates what 2 idle cores give.",
+            "",
+        ]
+        if results["load_before"] > 0.5
+        else []
+    )
 
 
 def weight_section(results: dict) -> list[str]:
@@ -260,7 +319,12 @@ def weight_section(results: dict) -> list[str]:
         "|---|---|",
     ] + [f"| `{url}` | {kb(size)} |" for url, size in weight["first_paint"]]
     if weight["lazy"]:
-        lines += ["", "Loaded after first paint, when a chart first moves: " + ", ".join(f"`{url}`" for url in weight["lazy"]) + "."]
+        lines += [
+            "",
+            "Loaded after first paint, when a chart first moves: "
+            + ", ".join(f"`{url}`" for url in weight["lazy"])
+            + ".",
+        ]
     return lines + [""]
 
 
@@ -285,8 +349,24 @@ def plot(cases: list[Case], path: Path) -> None:
     names = {"chapters": "chapters", "charts": "charts", "rows": "rows of data"}
     rows = []
     for case in [c for c in cases if not c.error]:
-        rows.append({"series": names[case.label], "size": case.size, "tool": case.tool, "measure": "time (s)", "value": round(case.seconds, 3)})
-        rows.append({"series": names[case.label], "size": case.size, "tool": case.tool, "measure": "memory (MB)", "value": round(case.memory_mb, 1)})
+        rows.append(
+            {
+                "series": names[case.label],
+                "size": case.size,
+                "tool": case.tool,
+                "measure": "time (s)",
+                "value": round(case.seconds, 3),
+            }
+        )
+        rows.append(
+            {
+                "series": names[case.label],
+                "size": case.size,
+                "tool": case.tool,
+                "measure": "memory (MB)",
+                "value": round(case.memory_mb, 1),
+            }
+        )
     chart = (
         alt.Chart(alt.Data(values=rows))
         .mark_line(point=True)
@@ -297,10 +377,11 @@ def plot(cases: list[Case], path: Path) -> None:
             strokeDash=alt.StrokeDash("tool:N", legend=None),
         )
         .properties(width=220, height=170)
-        .facet(column=alt.Column("series:N", title=None, sort=list(names.values())), row=alt.Row("measure:N", title=None, sort=["time (s)", "memory (MB)"]))
+        .facet(
+            column=alt.Column("series:N", title=None, sort=list(names.values())),
+            row=alt.Row("measure:N", title=None, sort=["time (s)", "memory (MB)"]),
+        )
         .resolve_scale(x="independent", y="independent")
         .properties(title="scrolly build: time and memory against size (log scales)")
     )
     path.write_bytes(vlc.vegalite_to_png(chart.to_dict(), scale=2))
-
-

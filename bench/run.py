@@ -26,7 +26,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # bench's own modules, beside this file
 from cases import (  # noqa: E402
-    cold_and_second, ensure_mkdocs, find_hugo, import_times, scaling, shipped_project, stages,
+    cold_and_second,
+    ensure_mkdocs,
+    find_hugo,
+    import_times,
+    scaling,
+    shipped_project,
+    stages,
     workers,
 )
 from measure import mkdocs_version, machine  # noqa: E402
@@ -50,9 +56,20 @@ def page_weight(dist: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="smallest sizes only, one run each (the CI smoke test); mkdocs and Hugo only if installed")
-    parser.add_argument("--runs", type=int, default=None, help="runs per case (default 3; 1 with --quick)")
-    parser.add_argument("--output", type=Path, default=BENCH / "RESULTS.md", help="the report (default: bench/RESULTS.md); the plot goes beside it as scaling.png")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smallest sizes only, one run each (the CI smoke test); mkdocs and Hugo only if installed",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=None, help="runs per case (default 3; 1 with --quick)"
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=BENCH / "RESULTS.md",
+        help="the report (default: bench/RESULTS.md); the plot goes beside it as scaling.png",
+    )
     args = parser.parse_args(argv)
     args.runs = args.runs or (1 if args.quick else 3)
     started = time.perf_counter()
@@ -68,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["XDG_CACHE_HOME"] = str(work / "user-cache")
         print("shipped story: first, cold and second builds", flush=True)
         site, results["project"], first = shipped_project(work, work / "story-dist", notes)
-        results["new machine"], results["cold"], results["second"] = cold_and_second(site, work / "story-dist", first, args.runs)
+        results["new machine"], results["cold"], results["second"] = cold_and_second(
+            site, work / "story-dist", first, args.runs
+        )
         results["weight"] = page_weight(work / "story-dist")
         print("shipped story: profile", flush=True)
         results["profile"] = stages(site, work / "profile-dist", detail=not args.quick)
@@ -78,20 +97,34 @@ def main(argv: list[str] | None = None) -> int:
         if not args.quick:
             print("profiles of the largest cases", flush=True)
             for series in ("chapters", "rows"):
-                built = [c.size for c in results["scaling"] if c.label == series and c.tool == "scrolly" and not c.error]
+                built = [
+                    c.size
+                    for c in results["scaling"]
+                    if c.label == series and c.tool == "scrolly" and not c.error
+                ]
                 if built:
-                    profile = stages(work / f"{series}-{built[-1]}", work / f"profile-{series}", detail=series == "rows")
+                    profile = stages(
+                        work / f"{series}-{built[-1]}",
+                        work / f"profile-{series}",
+                        detail=series == "rows",
+                    )
                     results["series_profiles"][series] = profile and profile | {"size": built[-1]}
         print("chart workers", flush=True)
         results["workers_charts"] = QUICK_JOBS_CHARTS if args.quick else JOBS_CHARTS
         results["workers"] = workers(work, results["workers_charts"], args.runs)
     results["total_seconds"] = time.perf_counter() - started
-    results["machine"]["load average (1 min) before / after (after includes the benchmark's own builds)"] = f"{load_before:.2f} / {os.getloadavg()[0]:.2f}"
+    results["machine"][
+        "load average (1 min) before / after (after includes the benchmark's own builds)"
+    ] = f"{load_before:.2f} / {os.getloadavg()[0]:.2f}"
     if load_before > 0.5 * (os.cpu_count() or 1):
-        notes.append("Other work was running on this machine when the run started (see the load average): times are slower and noisier than on an idle machine; CPU times are less affected.")
+        notes.append(
+            "Other work was running on this machine when the run started (see the load average): times are slower and noisier than on an idle machine; CPU times are less affected."
+        )
     write_report(report(results, args), args.output)
     plot(results["scaling"], args.output.parent / "scaling.png")
-    print(f"wrote {args.output} and {args.output.parent / 'scaling.png'} in {time.perf_counter() - started:.0f} s")
+    print(
+        f"wrote {args.output} and {args.output.parent / 'scaling.png'} in {time.perf_counter() - started:.0f} s"
+    )
     return 0
 
 

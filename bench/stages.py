@@ -72,7 +72,9 @@ def detail(site: Path) -> dict[str, float]:
             chart, _ = timed("run chart modules (chart())", run_module, name, path)
         spec = timed("Altair to_dict", lambda: chart.to_dict(validate=False))
         timed("schema check", lambda: TopLevelSpec.validate(schema_sample(spec)))
-        vega = timed("vl-convert vegalite_to_vega", compile_without_rows, spec, vlc.vegalite_to_vega)
+        vega = timed(
+            "vl-convert vegalite_to_vega", compile_without_rows, spec, vlc.vegalite_to_vega
+        )
         svg = timed("vl-convert vega_to_svg and smaller_svg", svg_of, vega)
         if name in png or len(svg) > MAX_SVG_BYTES:
             timed("vl-convert svg_to_png (2x PNG, where the site uses one)", png_of, svg)
@@ -84,7 +86,9 @@ def detail(site: Path) -> dict[str, float]:
         timed("pictures of the states steps start in", render_states, bare, states.get(name, []))
     spent["total, one process"] = time.perf_counter() - total
     spent["charts"] = count
-    timed("vl-convert javascript_bundle (the Vega runtime; cached per user)", bundle, vega_snippet())
+    timed(
+        "vl-convert javascript_bundle (the Vega runtime; cached per user)", bundle, vega_snippet()
+    )
     return spent
 
 
@@ -94,8 +98,9 @@ def jobs(site: Path, count: int) -> float:
     states = requested_states(read_chapters(load_config(site)))
     started = time.perf_counter()
     with Build(site, "build", settings) as build:
-        PendingCharts(chart_paths(site), ChartCache(None), build.workers, False,
-                      settings.chart_time_limit).finish(states)
+        PendingCharts(
+            chart_paths(site), ChartCache(None), build.workers, False, settings.chart_time_limit
+        ).finish(states)
     return time.perf_counter() - started
 
 

@@ -44,7 +44,9 @@ class BuildResult:
     seconds: float
     compiled: tuple[str, ...] = ()  # charts compiled afresh (the others came from the cache)
     digests: dict | None = None  # output path -> digest of its content (see write.digests)
-    warnings: tuple[Problem, ...] = ()  # built, but worth a word: Altair's warnings, a step without alt, a chart not cached
+    warnings: tuple[
+        Problem, ...
+    ] = ()  # built, but worth a word: Altair's warnings, a step without alt, a chart not cached
 
 
 class Build:
@@ -57,8 +59,12 @@ class Build:
         writes = mode != "check"
         self.cache = ChartCache(root / CACHE, write=writes)
         user_cache = self.settings.user_cache if writes else None  # a check writes nothing
-        self.templates = Templates(root / "templates", user_cache / "templates" if user_cache else None)
-        self.runtime_folders = [folder for folder in (self.settings.user_cache, root / CACHE) if folder]
+        self.templates = Templates(
+            root / "templates", user_cache / "templates" if user_cache else None
+        )
+        self.runtime_folders = [
+            folder for folder in (self.settings.user_cache, root / CACHE) if folder
+        ]
         self._workers: Workers | None = None
 
     def workers(self) -> Workers:
@@ -72,9 +78,13 @@ class Build:
             # The fork server preloads only the heavy third-party modules: Python 3.11's
             # imports them before the build's sys.path reaches it, so a preloaded scrolly
             # could be another copy (an installed one) than the one running this build.
-            self._workers = Workers(self.settings.jobs, ["altair", "vl_convert"],
-                                    retire_above=self.settings.worker_memory, setup=ChartWorker,
-                                    memory_limit=self.settings.chart_memory_limit)
+            self._workers = Workers(
+                self.settings.jobs,
+                ["altair", "vl_convert"],
+                retire_above=self.settings.worker_memory,
+                setup=ChartWorker,
+                memory_limit=self.settings.chart_memory_limit,
+            )
         return self._workers
 
     def close(self) -> None:
@@ -107,53 +117,98 @@ class Build:
         paths = chart_paths(self.root)
         unreadable = unreadable_files(paths, "chart module")
         problems += unreadable
-        readable = {name: path for name, path in paths.items()
-                    if path not in {problem.path for problem in unreadable}}
+        readable = {
+            name: path
+            for name, path in paths.items()
+            if path not in {problem.path for problem in unreadable}
+        }
         # Workers compile the charts and bundle the Vega runtime while this process reads
         # the chapters; the states to draw are known once they are read.
-        pending = step("start the charts (read the cache, send the rest to workers)",
-                       PendingCharts, readable, self.cache, self.workers, self.mode == "preview",
-                       self.settings.chart_time_limit, config.theme.chart_tokens(),
-                       self.settings.chart_memory_limit_mb)
-        vega_runtime = step("start the Vega runtime (from the user cache, else bundled)",
-                            start_vega_runtime, self.runtime_folders, writes, self.workers)
-        chapters = _gather(problems, step, "read chapters (markdown-it)", read_chapters, config) or []
+        pending = step(
+            "start the charts (read the cache, send the rest to workers)",
+            PendingCharts,
+            readable,
+            self.cache,
+            self.workers,
+            self.mode == "preview",
+            self.settings.chart_time_limit,
+            config.theme.chart_tokens(),
+            self.settings.chart_memory_limit_mb,
+        )
+        vega_runtime = step(
+            "start the Vega runtime (from the user cache, else bundled)",
+            start_vega_runtime,
+            self.runtime_folders,
+            writes,
+            self.workers,
+        )
+        chapters = (
+            _gather(problems, step, "read chapters (markdown-it)", read_chapters, config) or []
+        )
         _gather(problems, step, "check chart names", check_chart_names, chapters, paths)
-        charts = _gather(problems, step, "wait for the charts, draw their first states",
-                         pending.finish, requested_states(chapters), partial(progress, "charts"),
-                         png_charts(config, chapters))
+        charts = _gather(
+            problems,
+            step,
+            "wait for the charts, draw their first states",
+            pending.finish,
+            requested_states(chapters),
+            partial(progress, "charts"),
+            png_charts(config, chapters),
+        )
         problems += param_name_problems(charts or {})
         problems += unreadable_files(template_files(self.root), "template")
         _gather(problems, step, "check step values", check_values, chapters, charts or {})
         if problems:
             raise ProjectError(problems)
-        descriptions = _gather(problems, step, "describe chart states (describe() of chart modules)",
-                               module_descriptions, chapters, charts, paths, self.cache.folder,
-                               writes, self._submit)
+        descriptions = _gather(
+            problems,
+            step,
+            "describe chart states (describe() of chart modules)",
+            module_descriptions,
+            chapters,
+            charts,
+            paths,
+            self.cache.folder,
+            writes,
+            self._submit,
+        )
         if problems:
             raise ProjectError(problems)
         runtime = step("wait for the Vega runtime", vega_runtime)
-        files = step("render pages (Jinja2)", render_site, config, chapters, charts, runtime,
-                     self.templates, descriptions)
+        files = step(
+            "render pages (Jinja2)",
+            render_site,
+            config,
+            chapters,
+            charts,
+            runtime,
+            self.templates,
+            descriptions,
+        )
         if writes:
             progress("files", 0, len(files))
             step("write files", write_site, files, out)
         compiled = tuple(name for name, chart in charts.items() if not chart.from_cache)
         seconds = time.perf_counter() - started
-        heard = [Problem(chart.path, line, f"warning: {text}")
-                 for chart in charts.values() for line, text in chart.warnings]
+        heard = [
+            Problem(chart.path, line, f"warning: {text}")
+            for chart in charts.values()
+            for line, text in chart.warnings
+        ]
         heard += [chart.warning for chart in charts.values() if chart.warning]
         warnings = tuple(sorted(heard + alt_warnings(chapters)))
-        return BuildResult(len(chapters), len(charts), len(files), seconds, compiled, digests(files),
-                           warnings)
+        return BuildResult(
+            len(chapters), len(charts), len(files), seconds, compiled, digests(files), warnings
+        )
 
     def _submit(self, function, *args):
         """Run a chart-module function in a worker, within the time a chart may take."""
         return self.workers().submit(function, *args, limit=self.settings.chart_time_limit)
 
 
-def build_site(root: Path, out: Path | None = None, write: bool = True, progress=None,
-               preview: bool = False) -> BuildResult:
+def build_site(
+    root: Path, out: Path | None = None, write: bool = True, progress=None, preview: bool = False
+) -> BuildResult:
     """Build the project at `root` once, with the environment's settings (see Build.run).
 
     With write=False only check it; a preview is the dev server's build.
@@ -205,7 +260,9 @@ def check_chart_names(chapters: list[Chapter], paths: dict[str, Path]) -> None:
     """Every section, step and figure must name a chart module of the project (or, for a
     step's show=, a sticky of its section), and no sticky may take a chart's name."""
     known = ", ".join(paths) or "none yet"
-    problems = [_unknown_chart(use, paths, known) for use in chart_uses(chapters) if use.chart not in paths]
+    problems = [
+        _unknown_chart(use, paths, known) for use in chart_uses(chapters) if use.chart not in paths
+    ]
     problems += sticky_name_problems(chapters, paths)
     if problems:
         raise ProjectError(problems)
@@ -213,12 +270,20 @@ def check_chart_names(chapters: list[Chapter], paths: dict[str, Path]) -> None:
 
 def _unknown_chart(use, paths: dict[str, Path], known: str) -> Problem:
     if use.stickies is None:
-        return Problem(use.path, use.line, f"unknown chart '{use.chart}'{did_you_mean(use.chart, paths)}: "
-                       f"there is no charts/{use.chart}.py (charts: {known})")
+        return Problem(
+            use.path,
+            use.line,
+            f"unknown chart '{use.chart}'{did_you_mean(use.chart, paths)}: "
+            f"there is no charts/{use.chart}.py (charts: {known})",
+        )
     names = [*use.stickies, *paths]
     stickies = ", ".join(use.stickies) or "none"
-    return Problem(use.path, use.line, f"show=\"{use.chart}\" names no sticky of this section and no chart"
-                   f"{did_you_mean(use.chart, names)} (stickies: {stickies}; charts: {known})")
+    return Problem(
+        use.path,
+        use.line,
+        f'show="{use.chart}" names no sticky of this section and no chart'
+        f"{did_you_mean(use.chart, names)} (stickies: {stickies}; charts: {known})",
+    )
 
 
 def check_values(chapters: list[Chapter], charts: dict[str, Chart]) -> None:
@@ -241,13 +306,17 @@ def _value_message(chart: Chart, name: str, value: object) -> str | None:
         unnamed = [p for p in chart.params if UNNAMED.fullmatch(p)]
         named = [p for p in chart.params if p not in unnamed]
         declared = ", ".join(named) or "none"
-        message = (f"chart '{chart.name}' has no param '{name}'{did_you_mean(name, named)} "
-                   f"(its params: {declared})")
+        message = (
+            f"chart '{chart.name}' has no param '{name}'{did_you_mean(name, named)} "
+            f"(its params: {declared})"
+        )
         if unnamed:
-            message += (f"; it has {len(unnamed)} unnamed param{'s' if len(unnamed) > 1 else ''}, "
-                        f"which Altair calls {', '.join(unnamed)}: give "
-                        f"{'them' if len(unnamed) > 1 else 'it'} a name, like "
-                        f"alt.param(name=\"{name}\", …) or alt.selection_point(name=\"{name}\", …)")
+            message += (
+                f"; it has {len(unnamed)} unnamed param{'s' if len(unnamed) > 1 else ''}, "
+                f"which Altair calls {', '.join(unnamed)}: give "
+                f"{'them' if len(unnamed) > 1 else 'it'} a name, like "
+                f'alt.param(name="{name}", …) or alt.selection_point(name="{name}", …)'
+            )
         return message
     message = param.problem_with(value) or date_problem(param, value)
     return f"{message}, for chart '{chart.name}'" if message else None

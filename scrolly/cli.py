@@ -17,12 +17,24 @@ from .problems import ProjectError
 from .settings import Settings, SettingsError, load_settings
 
 COMMANDS = ("new", "build", "check", "serve")
-VALUE_OPTIONS = ("--site", "--out", "--host", "--port", "--title")  # options that take the next word
+VALUE_OPTIONS = (
+    "--site",
+    "--out",
+    "--host",
+    "--port",
+    "--title",
+)  # options that take the next word
 
 
 def parser(prog: str = "scrolly") -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the project folder (default: the current folder)")
+    common.add_argument(
+        "--site",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the project folder (default: the current folder)",
+    )
     common.add_argument("--verbose", action="store_true", help="show tracebacks for errors")
     main = argparse.ArgumentParser(
         prog=prog,
@@ -31,16 +43,57 @@ def parser(prog: str = "scrolly") -> argparse.ArgumentParser:
     )
     main.add_argument("--version", action="version", version=f"scrolly {__version__}")
     commands = main.add_subparsers(dest="command", metavar="{" + ",".join(COMMANDS) + "}")
-    new = commands.add_parser("new", help="start a new story in a folder", description="Write a small starter story into DIR.")
-    new.add_argument("folder", type=Path, metavar="DIR", help="the folder to write (made if missing; must be empty)")
-    new.add_argument("--title", type=one_line, help="the story's title (default: the starter's own)")
-    new.add_argument("--force", action="store_true", help="write into a folder that is not empty, replacing files of the same name")
-    build = commands.add_parser("build", parents=[common], help="build the site into the output folder (default)", description="Build the site.")
-    build.add_argument("--out", type=Path, metavar="DIR", help="the output folder (default: DIR/dist)")
-    commands.add_parser("check", parents=[common], help="validate the project and write nothing", description="Validate everything; write nothing.")
-    serve = commands.add_parser("serve", parents=[common], help="build, serve and rebuild on every change", description="Serve the site with live reload.")
-    serve.add_argument("--out", type=Path, metavar="DIR", help="where the preview is built (default: a temporary folder)")
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
+    new = commands.add_parser(
+        "new",
+        help="start a new story in a folder",
+        description="Write a small starter story into DIR.",
+    )
+    new.add_argument(
+        "folder",
+        type=Path,
+        metavar="DIR",
+        help="the folder to write (made if missing; must be empty)",
+    )
+    new.add_argument(
+        "--title", type=one_line, help="the story's title (default: the starter's own)"
+    )
+    new.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a folder that is not empty, replacing files of the same name",
+    )
+    build = commands.add_parser(
+        "build",
+        parents=[common],
+        help="build the site into the output folder (default)",
+        description="Build the site.",
+    )
+    build.add_argument(
+        "--out", type=Path, metavar="DIR", help="the output folder (default: DIR/dist)"
+    )
+    commands.add_parser(
+        "check",
+        parents=[common],
+        help="validate the project and write nothing",
+        description="Validate everything; write nothing.",
+    )
+    serve = commands.add_parser(
+        "serve",
+        parents=[common],
+        help="build, serve and rebuild on every change",
+        description="Serve the site with live reload.",
+    )
+    serve.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="where the preview is built (default: a temporary folder)",
+    )
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default: 127.0.0.1, this machine only)",
+    )
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
     return main
@@ -53,7 +106,10 @@ def main(argv: list[str] | None = None, prog: str = "scrolly") -> int:
         if argv[:1] not in (["-h"], ["--help"], ["--version"]):
             argv.insert(0, "build")
     elif argv[position] not in COMMANDS:
-        print(f"{prog}: unknown command '{argv[position]}' (commands: {', '.join(COMMANDS)})", file=sys.stderr)
+        print(
+            f"{prog}: unknown command '{argv[position]}' (commands: {', '.join(COMMANDS)})",
+            file=sys.stderr,
+        )
         return 2
     else:
         argv.insert(0, argv.pop(position))  # options may come before the command
@@ -69,7 +125,9 @@ def main(argv: list[str] | None = None, prog: str = "scrolly") -> int:
         if args.command == "serve":
             from .serve import serve
 
-            return serve(args.site, args.out, args.host, args.port, args.open, args.verbose, settings)
+            return serve(
+                args.site, args.out, args.host, args.port, args.open, args.verbose, settings
+            )
         with stopped_by_sigterm():
             return run_build(args, settings)
     except KeyboardInterrupt as stop:
@@ -79,7 +137,11 @@ def main(argv: list[str] | None = None, prog: str = "scrolly") -> int:
     except Exception as err:  # a bug in scrolly, not in the project
         if args.verbose:
             traceback.print_exc()
-        print(f"internal error: {type(err).__name__}: {err}" + ("" if args.verbose else " (run with --verbose for the traceback)"), file=sys.stderr)
+        print(
+            f"internal error: {type(err).__name__}: {err}"
+            + ("" if args.verbose else " (run with --verbose for the traceback)"),
+            file=sys.stderr,
+        )
         return 1
 
 
@@ -91,6 +153,7 @@ class Terminated(KeyboardInterrupt):
 def stopped_by_sigterm():
     """Turn SIGTERM into Terminated while a build runs, so it ends as on Ctrl+C: its
     workers stopped, the output folder untouched."""
+
     def terminate(signum, frame):
         raise Terminated
 
@@ -136,8 +199,14 @@ def run_new(args: argparse.Namespace, command: str) -> int:
     print(f"Wrote a new story into {args.folder}:")
     for name in written:
         print(f"  {name}")
-    where = "" if args.folder.resolve() == Path.cwd().resolve() else f"cd {shlex.quote(str(args.folder))} && "
-    print(f"Next: {where}{command} serve   (a preview that follows your edits; '{command} build' writes dist/)")
+    where = (
+        ""
+        if args.folder.resolve() == Path.cwd().resolve()
+        else f"cd {shlex.quote(str(args.folder))} && "
+    )
+    print(
+        f"Next: {where}{command} serve   (a preview that follows your edits; '{command} build' writes dist/)"
+    )
     return 0
 
 
@@ -160,9 +229,13 @@ def run_build(args: argparse.Namespace, settings: Settings) -> int:
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     if write:
-        print(f"Built {count(result.chapters, 'chapter')}, {count(result.charts, 'chart')}, {count(result.files, 'file')} into {out} in {result.seconds:.2f} s")
+        print(
+            f"Built {count(result.chapters, 'chapter')}, {count(result.charts, 'chart')}, {count(result.files, 'file')} into {out} in {result.seconds:.2f} s"
+        )
     else:
-        print(f"Checked {count(result.chapters, 'chapter')}, {count(result.charts, 'chart')}: no problems ({result.seconds:.2f} s)")
+        print(
+            f"Checked {count(result.chapters, 'chapter')}, {count(result.charts, 'chart')}: no problems ({result.seconds:.2f} s)"
+        )
     return 0
 
 
@@ -184,7 +257,9 @@ class Progress:
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.live or time.monotonic() - self.started < self.WAIT:
             return
-        text = f"{done} of {total} charts compiled" if stage == "charts" else f"writing {total} files"
+        text = (
+            f"{done} of {total} charts compiled" if stage == "charts" else f"writing {total} files"
+        )
         self.stream.write(f"\r\033[K{text}")
         self.stream.flush()
         self.shown = True

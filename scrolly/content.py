@@ -29,7 +29,9 @@ from .stickies import Sticky, check_graphics, layout_problem, make_sticky
 FRONT_MATTER_KEYS = ("title", "slug", "summary")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-PARAM_NAME = re.compile(r"[^\W\d]\w*")  # a Unicode identifier: what a step may set, and a chart may declare
+PARAM_NAME = re.compile(
+    r"[^\W\d]\w*"
+)  # a Unicode identifier: what a step may set, and a chart may declare
 VALUE = re.compile(
     r"""\s*(?P<name>[^\W\d]\w*)=(?P<value>"(?:[^"\\]|\\.)*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)(?=\s|$)"""
 )
@@ -137,7 +139,9 @@ def _footnote_backlink(self, tokens, index, options, env) -> str:
     if tokens[index].meta["subId"] > 0:
         ident += f":{tokens[index].meta['subId']}"
     label = f"Back to the text of footnote {number}"
-    return f' <a href="#fnref{ident}" class="footnote-backref" aria-label="{label}">\u21a9\ufe0e</a>'
+    return (
+        f' <a href="#fnref{ident}" class="footnote-backref" aria-label="{label}">\u21a9\ufe0e</a>'
+    )
 
 
 def parse_values(text: str) -> dict:
@@ -160,7 +164,9 @@ def parse_values(text: str) -> dict:
                 hint = " (strings take straight double quotes)"
             elif re.match(r"[^\W\d]\w*=[^\s\"]", rest):
                 hint = " (put text in double quotes)"
-            raise ValueError(f"cannot read {rest.split()[0]!r}: expected name=value, where value is \"text\", a number, true, false or null{hint}")
+            raise ValueError(
+                f'cannot read {rest.split()[0]!r}: expected name=value, where value is "text", a number, true, false or null{hint}'
+            )
         name = match.group("name")
         if name in values:
             raise ValueError(f"'{name}' is set twice")
@@ -178,9 +184,15 @@ def _value(name: str, text: str):
     if text[0] in "-0123456789":
         number = float(text)  # a float of any length; int() refuses past 4,300 digits
         if not math.isfinite(number):
-            raise ValueError(f"cannot use {shown}: the number is too large (past about 1.8e308 a browser reads it as Infinity)")
-        if re.fullmatch(r"-?\d+", text) and (len(text.lstrip("-")) > 16 or abs(int(text)) > MAX_SAFE_INTEGER):
-            raise ValueError(f"cannot use {shown}: a browser cannot hold this whole number exactly (whole numbers go up to {MAX_SAFE_INTEGER}); write {number!r} if an approximation will do")
+            raise ValueError(
+                f"cannot use {shown}: the number is too large (past about 1.8e308 a browser reads it as Infinity)"
+            )
+        if re.fullmatch(r"-?\d+", text) and (
+            len(text.lstrip("-")) > 16 or abs(int(text)) > MAX_SAFE_INTEGER
+        ):
+            raise ValueError(
+                f"cannot use {shown}: a browser cannot hold this whole number exactly (whole numbers go up to {MAX_SAFE_INTEGER}); write {number!r} if an approximation will do"
+            )
     value = json.loads(text)
     if isinstance(value, str) and _surrogate(value):
         raise ValueError(f"cannot use {shown}: {_surrogate(value)}")
@@ -190,7 +202,11 @@ def _value(name: str, text: str):
 def _surrogate(text: str) -> str:
     """What is wrong with a text holding half of a UTF-16 surrogate pair (from a \\ud800 escape), or ""."""
     half = next((c for c in text if 0xD800 <= ord(c) <= 0xDFFF), None)
-    return "" if half is None else f"\\u{ord(half):04x} is half of a surrogate pair, not a character: write the character itself"
+    return (
+        ""
+        if half is None
+        else f"\\u{ord(half):04x} is half of a surrogate pair, not a character: write the character itself"
+    )
 
 
 def _json_value(text: str, start: int) -> tuple[object, int]:
@@ -200,13 +216,17 @@ def _json_value(text: str, start: int) -> tuple[object, int]:
         value, end = decoder.raw_decode(text, start)
     except json.JSONDecodeError as err:
         shown = text[start:].split()[0] if text[start:].strip() else text[start:]
-        raise ValueError(f"cannot read {shown!r}: arrays [...] and objects {{...}} are JSON, with "
-                         f"strings in straight double quotes ({err.msg} at column {err.pos - start + 1})") from None
+        raise ValueError(
+            f"cannot read {shown!r}: arrays [...] and objects {{...}} are JSON, with "
+            f"strings in straight double quotes ({err.msg} at column {err.pos - start + 1})"
+        ) from None
     except _NotFinite as err:
         raise ValueError(f"cannot read {text[start:].split()[0]!r}: {err}") from None
     if end < len(text) and not text[end].isspace():
-        raise ValueError(f"cannot read {text[start:].split()[0]!r}: put a space after the closing "
-                         f"{text[end - 1]!r}")
+        raise ValueError(
+            f"cannot read {text[start:].split()[0]!r}: put a space after the closing "
+            f"{text[end - 1]!r}"
+        )
     return value, end
 
 
@@ -242,14 +262,26 @@ def _parse(text: str, path: Path, md: MarkdownIt) -> tuple[Chapter, list[Problem
     meta = _front_matter(tokens, path, problems)
     slug = meta.get("slug") or re.sub(r"^\d+[-_]", "", path.stem).lower()
     if not SLUG.match(slug):
-        problems.append(Problem(path, 1, f"slug {slug!r} is not a valid anchor: use lower-case letters, digits and hyphens, like 'door-prize'"))
+        problems.append(
+            Problem(
+                path,
+                1,
+                f"slug {slug!r} is not a valid anchor: use lower-case letters, digits and hyphens, like 'door-prize'",
+            )
+        )
     if "title" not in meta and tokens and tokens[0].type == "front_matter":
         problems.append(Problem(path, 1, "front matter needs a 'title'"))
     env["docId"] = slug
     blocks = _blocks(tokens, path, md, env, problems)
     images = tuple({image.url: image for image in env["scrolly_images"]}.values())
-    chapter = Chapter(path=path, slug=slug, title=meta.get("title", ""),
-                      summary=meta.get("summary", ""), blocks=tuple(blocks), images=images)
+    chapter = Chapter(
+        path=path,
+        slug=slug,
+        title=meta.get("title", ""),
+        summary=meta.get("summary", ""),
+        blocks=tuple(blocks),
+        images=images,
+    )
     return chapter, problems
 
 
@@ -260,9 +292,15 @@ def read_chapters(config: Config) -> list[Chapter]:
     (`partial`), so that the build still checks their steps against the charts.
     """
     folder = config.root / "content"
-    files = sorted(p for p in folder.glob("*.md") if not p.name.startswith("_")) if folder.is_dir() else []
+    files = (
+        sorted(p for p in folder.glob("*.md") if not p.name.startswith("_"))
+        if folder.is_dir()
+        else []
+    )
     if not files:
-        raise ProjectError([Problem(folder, 1, "no chapters: add Markdown files (content/*.md) to this folder")])
+        raise ProjectError(
+            [Problem(folder, 1, "no chapters: add Markdown files (content/*.md) to this folder")]
+        )
     problems: list[Problem] = []
     if config.chapters is not None:
         files = _ordered(files, config, problems)
@@ -277,7 +315,13 @@ def read_chapters(config: Config) -> list[Chapter]:
         chapter, chapter_problems = _parse(text, path, md)
         problems += chapter_problems
         if chapter.slug in seen:
-            problems.append(Problem(path, 1, f"anchor '{chapter.slug}' is already used by {seen[chapter.slug]}: give one of them another slug"))
+            problems.append(
+                Problem(
+                    path,
+                    1,
+                    f"anchor '{chapter.slug}' is already used by {seen[chapter.slug]}: give one of them another slug",
+                )
+            )
         seen.setdefault(chapter.slug, path)
         chapters.append(chapter)
     if problems:
@@ -292,14 +336,32 @@ def _ordered(files: list[Path], config: Config, problems: list[Problem]) -> list
     ordered = []
     for index, name in enumerate(config.chapters):
         if name in config.chapters[:index]:
-            problems.append(Problem(config.path, _line_of_repeat(text, line, name), f"chapter '{name}' is listed twice in 'chapters': remove one of them"))
+            problems.append(
+                Problem(
+                    config.path,
+                    _line_of_repeat(text, line, name),
+                    f"chapter '{name}' is listed twice in 'chapters': remove one of them",
+                )
+            )
         elif name in by_name:
             ordered.append(by_name[name])
         else:
-            problems.append(Problem(config.path, line, f"chapter '{name}' is listed in 'chapters' but content/{name}.md does not exist"))
+            problems.append(
+                Problem(
+                    config.path,
+                    line,
+                    f"chapter '{name}' is listed in 'chapters' but content/{name}.md does not exist",
+                )
+            )
     for path in files:
         if path.stem not in config.chapters:
-            problems.append(Problem(path, 1, f"this chapter is not listed in site.toml's 'chapters': add \"{path.stem}\" there, or rename the file to start with '_' to keep it as a draft"))
+            problems.append(
+                Problem(
+                    path,
+                    1,
+                    f"this chapter is not listed in site.toml's 'chapters': add \"{path.stem}\" there, or rename the file to start with '_' to keep it as a draft",
+                )
+            )
     return ordered
 
 
@@ -324,7 +386,13 @@ def _line_of_repeat(text: str, start: int, name: str) -> int:
 
 def _front_matter(tokens: list[Token], path: Path, problems: list[Problem]) -> dict:
     if not tokens or tokens[0].type != "front_matter":
-        problems.append(Problem(path, 1, "missing front matter: start the file with a '---' line, 'title: …', and another '---' line"))
+        problems.append(
+            Problem(
+                path,
+                1,
+                "missing front matter: start the file with a '---' line, 'title: …', and another '---' line",
+            )
+        )
         return {}
     meta: dict[str, str] = {}
     for number, line in enumerate(tokens[0].content.split("\n"), 2):
@@ -333,19 +401,37 @@ def _front_matter(tokens: list[Token], path: Path, problems: list[Problem]) -> d
         key, colon, value = line.partition(":")
         key, value = key.strip(), value.strip()
         if not colon or not NAME.match(key):
-            problems.append(Problem(path, number, f"front matter lines are 'key: value', got {line.strip()!r}"))
+            problems.append(
+                Problem(path, number, f"front matter lines are 'key: value', got {line.strip()!r}")
+            )
         elif key not in FRONT_MATTER_KEYS:
-            problems.append(Problem(path, number, f"unknown front matter key '{key}'{did_you_mean(key, FRONT_MATTER_KEYS)}; known keys: {', '.join(FRONT_MATTER_KEYS)}"))
+            problems.append(
+                Problem(
+                    path,
+                    number,
+                    f"unknown front matter key '{key}'{did_you_mean(key, FRONT_MATTER_KEYS)}; known keys: {', '.join(FRONT_MATTER_KEYS)}",
+                )
+            )
         elif key in meta:
             problems.append(Problem(path, number, f"front matter key '{key}' is set twice"))
         else:
             try:
                 meta[key] = _unquote(value)
             except ValueError:
-                problems.append(Problem(path, number, f"cannot read the quoted value of '{key}': inside double quotes, write a quote as \\\" and a backslash as \\\\"))
+                problems.append(
+                    Problem(
+                        path,
+                        number,
+                        f"cannot read the quoted value of '{key}': inside double quotes, write a quote as \\\" and a backslash as \\\\",
+                    )
+                )
                 continue
             if _surrogate(meta[key]):
-                problems.append(Problem(path, number, f"cannot use the value of '{key}': {_surrogate(meta[key])}"))
+                problems.append(
+                    Problem(
+                        path, number, f"cannot use the value of '{key}': {_surrogate(meta[key])}"
+                    )
+                )
     return meta
 
 
@@ -358,7 +444,9 @@ def _unquote(value: str) -> str:
     return value
 
 
-def _blocks(tokens: list[Token], path: Path, md: MarkdownIt, env: dict, problems: list[Problem]) -> list:
+def _blocks(
+    tokens: list[Token], path: Path, md: MarkdownIt, env: dict, problems: list[Problem]
+) -> list:
     """Split the top level of a chapter into prose, scrolly sections and figures."""
     blocks, prose = [], []
     index = 1 if tokens and tokens[0].type == "front_matter" else 0
@@ -398,7 +486,13 @@ def _directive(tokens: list[Token], path: Path, md: MarkdownIt, env: dict, probl
     name, _, args = open_token.info.strip().partition(" ")
     fence = open_token.markup
     if tokens[-1].markup == "":
-        problems.append(Problem(path, line, f"'{fence} {name}' is never closed: add a line '{fence}' after its content"))
+        problems.append(
+            Problem(
+                path,
+                line,
+                f"'{fence} {name}' is never closed: add a line '{fence}' after its content",
+            )
+        )
         return None
     if name == "scrolly":
         return _scrolly(tokens, args.strip(), line, path, md, env, problems)
@@ -407,22 +501,50 @@ def _directive(tokens: list[Token], path: Path, md: MarkdownIt, env: dict, probl
         values = _values(rest, path, line, problems)
         alt = _alt(values, path, line, problems)
         if not NAME.match(chart):
-            problems.append(Problem(path, line, f"'{fence} chart' needs a chart name, like '{fence} chart map'"))
+            problems.append(
+                Problem(path, line, f"'{fence} chart' needs a chart name, like '{fence} chart map'")
+            )
             return None
         if any(t.type == "container_directive_open" for t in tokens[1:-1]):
-            problems.append(Problem(path, line, "a chart's caption cannot hold other ':::' directives"))
+            problems.append(
+                Problem(path, line, "a chart's caption cannot hold other ':::' directives")
+            )
         caption = md.renderer.render(tokens[1:-1], md.options, env)
-        return Figure(chart=chart, values=values if values is not None else {}, caption_html=caption, line=line, alt=alt)
+        return Figure(
+            chart=chart,
+            values=values if values is not None else {},
+            caption_html=caption,
+            line=line,
+            alt=alt,
+        )
     if name == "step":
-        problems.append(Problem(path, line, "a step must be inside a scrolly section: open one with ':::: scrolly CHART' before it and close it with '::::' after the last step"))
+        problems.append(
+            Problem(
+                path,
+                line,
+                "a step must be inside a scrolly section: open one with ':::: scrolly CHART' before it and close it with '::::' after the last step",
+            )
+        )
     else:
-        problems.append(Problem(path, line, f"unknown directive '{name}'{did_you_mean(name, ('scrolly', 'step', 'chart'))}: scrolly knows ':::: scrolly CHART', '::: step' and '::: chart CHART'"))
+        problems.append(
+            Problem(
+                path,
+                line,
+                f"unknown directive '{name}'{did_you_mean(name, ('scrolly', 'step', 'chart'))}: scrolly knows ':::: scrolly CHART', '::: step' and '::: chart CHART'",
+            )
+        )
     return None
 
 
 def _scrolly(tokens, args, line, path, md, env, problems):
     if tokens[0].markup == ":::":
-        problems.append(Problem(path, line, "open a scrolly section with four colons (':::: scrolly CHART') so that its three-colon steps can close inside it"))
+        problems.append(
+            Problem(
+                path,
+                line,
+                "open a scrolly section with four colons (':::: scrolly CHART') so that its three-colon steps can close inside it",
+            )
+        )
         return None
     chart, layout = _section_args(args, path, line, problems)
     if chart is None:
@@ -432,21 +554,47 @@ def _scrolly(tokens, args, line, path, md, env, problems):
         token = tokens[index]
         if token.type != "container_directive_open":
             where = token.map[0] + 1 if token.map else line
-            problems.append(Problem(path, where, "text inside a scrolly section must be in a step ('::: step' … ':::') or a sticky ('::: sticky NAME' … ':::')"))
+            problems.append(
+                Problem(
+                    path,
+                    where,
+                    "text inside a scrolly section must be in a step ('::: step' … ':::') or a sticky ('::: sticky NAME' … ':::')",
+                )
+            )
             index = _skip_block(tokens, index)
             continue
         end = _closing(tokens, index)
         step_line = token.map[0] + 1
         name, _, args = token.info.strip().partition(" ")
         if name not in ("step", "sticky"):
-            problems.append(Problem(path, step_line, f"a scrolly section holds only steps and stickies, not '{name}'{did_you_mean(name, ('step', 'sticky'))}"))
+            problems.append(
+                Problem(
+                    path,
+                    step_line,
+                    f"a scrolly section holds only steps and stickies, not '{name}'{did_you_mean(name, ('step', 'sticky'))}",
+                )
+            )
         elif tokens[end].markup == "":
-            problems.append(Problem(path, step_line, f"'::: {name}' is never closed: add a line ':::' after its content"))
+            problems.append(
+                Problem(
+                    path,
+                    step_line,
+                    f"'::: {name}' is never closed: add a line ':::' after its content",
+                )
+            )
         elif name == "sticky":
-            sticky = _sticky(args.strip(), tokens[index + 1 : end], step_line, path, md, env, problems)
+            sticky = _sticky(
+                args.strip(), tokens[index + 1 : end], step_line, path, md, env, problems
+            )
             if sticky and any(other.name == sticky.name for other in stickies):
                 first = next(other for other in stickies if other.name == sticky.name)
-                problems.append(Problem(path, step_line, f"sticky '{sticky.name}' is declared twice in this section (first at line {first.line}): give this one another name"))
+                problems.append(
+                    Problem(
+                        path,
+                        step_line,
+                        f"sticky '{sticky.name}' is declared twice in this section (first at line {first.line}): give this one another name",
+                    )
+                )
             elif sticky:
                 stickies.append(sticky)
         elif any(t.type == "container_directive_open" for t in tokens[index + 1 : end]):
@@ -456,25 +604,53 @@ def _scrolly(tokens, args, line, path, md, env, problems):
             alt = _alt(values, path, step_line, problems)
             show = _show(values, path, step_line, problems)
             html = md.renderer.render(tokens[index + 1 : end], md.options, env)
-            steps.append(Step(values=values if values is not None else {}, html=html, line=step_line, alt=alt, show=show))
+            steps.append(
+                Step(
+                    values=values if values is not None else {},
+                    html=html,
+                    line=step_line,
+                    alt=alt,
+                    show=show,
+                )
+            )
         index = end + 1
     if not steps and not any(p.path == path and p.line > line for p in problems):
-        problems.append(Problem(path, line, "this scrolly section has no steps: add '::: step' blocks inside it"))
+        problems.append(
+            Problem(
+                path, line, "this scrolly section has no steps: add '::: step' blocks inside it"
+            )
+        )
     stickies = check_graphics(chart, stickies, steps, path, line, problems)
-    return Scrolly(chart=chart, steps=tuple(steps), line=line, layout=layout, stickies=tuple(stickies))
+    return Scrolly(
+        chart=chart, steps=tuple(steps), line=line, layout=layout, stickies=tuple(stickies)
+    )
 
 
-def _section_args(args: str, path: Path, line: int, problems: list[Problem]) -> tuple[str | None, str]:
+def _section_args(
+    args: str, path: Path, line: int, problems: list[Problem]
+) -> tuple[str | None, str]:
     """The section's chart (or "") and layout from `:::: scrolly [CHART] [layout="…"]`."""
     first, _, rest = args.partition(" ")
     chart = first if first and "=" not in first else ""
     if chart and not NAME.match(chart):
-        problems.append(Problem(path, line, "a scrolly section names its first chart, like ':::: scrolly timeline', or none (then each step says what it shows with show=\"…\")"))
+        problems.append(
+            Problem(
+                path,
+                line,
+                "a scrolly section names its first chart, like ':::: scrolly timeline', or none (then each step says what it shows with show=\"…\")",
+            )
+        )
         return None, ""
     values = _values(rest if chart else args, path, line, problems) or {}
     layout = values.pop("layout", None)
     for name in values:
-        problems.append(Problem(path, line, f"a scrolly section takes only layout=\"…\" after its chart's name, not '{name}'{did_you_mean(name, ('layout',))}: a chart's values go on its steps"))
+        problems.append(
+            Problem(
+                path,
+                line,
+                f"a scrolly section takes only layout=\"…\" after its chart's name, not '{name}'{did_you_mean(name, ('layout',))}: a chart's values go on its steps",
+            )
+        )
     if layout is not None and layout_problem(layout):
         problems.append(Problem(path, line, layout_problem(layout)))
         layout = None
@@ -483,7 +659,13 @@ def _section_args(args: str, path: Path, line: int, problems: list[Problem]) -> 
 
 def _sticky(name: str, body: list, line: int, path: Path, md, env: dict, problems: list[Problem]):
     if not NAME.match(name):
-        problems.append(Problem(path, line, "a sticky needs a name that steps can show, like '::: sticky harbour' (letters, digits, '-' and '_')"))
+        problems.append(
+            Problem(
+                path,
+                line,
+                "a sticky needs a name that steps can show, like '::: sticky harbour' (letters, digits, '-' and '_')",
+            )
+        )
         return None
     return make_sticky(name, body, line, path, md, env, problems)
 
@@ -494,7 +676,13 @@ def _show(values: dict | None, path: Path, line: int, problems: list[Problem]) -
         return ""
     show = values.pop("show")
     if not isinstance(show, str) or not NAME.match(show):
-        problems.append(Problem(path, line, f"show names a sticky of this section or a chart, in double quotes, like show=\"map\", got {json.dumps(show, ensure_ascii=False)}"))
+        problems.append(
+            Problem(
+                path,
+                line,
+                f'show names a sticky of this section or a chart, in double quotes, like show="map", got {json.dumps(show, ensure_ascii=False)}',
+            )
+        )
         return ""
     return show
 
@@ -522,7 +710,13 @@ def _alt(values: dict | None, path: Path, line: int, problems: list[Problem]) ->
         return ""
     alt = values.pop("alt")
     if not isinstance(alt, str) or not alt.strip():
-        problems.append(Problem(path, line, f"alt must be text in double quotes saying what the chart shows, like alt=\"Tokyo is highlighted\", got {json.dumps(alt)}"))
+        problems.append(
+            Problem(
+                path,
+                line,
+                f'alt must be text in double quotes saying what the chart shows, like alt="Tokyo is highlighted", got {json.dumps(alt)}',
+            )
+        )
         return ""
     return " ".join(alt.split())
 
@@ -556,7 +750,9 @@ def _section_uses(path: Path, block: Scrolly):
     stickies = {sticky.name for sticky in block.stickies}
     shown = list(zip(block.steps, block.shown()))
     names = [block.chart] if block.chart and block.chart not in stickies else []
-    names += [name for name in block.graphics() if name and name not in stickies and name not in names]
+    names += [
+        name for name in block.graphics() if name and name not in stickies and name not in names
+    ]
     for name in names:
         steps = [(step, values) for step, (graphic, values) in shown if graphic == name]
         settings = tuple((step.values, step.line) for step, _ in steps)

@@ -17,7 +17,9 @@ from html import unescape
 # The build writes these pages itself, so plain patterns find their inline code (an
 # HTML parser gave the same answers at four times the cost on every rebuild).
 STYLE_ATTRIBUTE = re.compile(r"""<[a-zA-Z][^>]*?\sstyle=(?:"([^"]*)"|'([^']*)')""")
-INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\ssrc=)([^>]*)>(.*?)</script>", re.DOTALL | re.IGNORECASE)
+INLINE_SCRIPT = re.compile(
+    r"<script\b(?![^>]*\ssrc=)([^>]*)>(.*?)</script>", re.DOTALL | re.IGNORECASE
+)
 INLINE_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
 SCRIPT_TYPES = ("", "text/javascript", "module")
 
@@ -27,8 +29,13 @@ def _hash(text: str) -> str:
 
 
 def policy(html: str) -> str:
-    style_attributes = {unescape(m.group(1) if m.group(1) is not None else m.group(2)) for m in STYLE_ATTRIBUTE.finditer(html)}
-    inline_scripts = {m.group(2) for m in INLINE_SCRIPT.finditer(html) if _script_type(m.group(1)) in SCRIPT_TYPES}
+    style_attributes = {
+        unescape(m.group(1) if m.group(1) is not None else m.group(2))
+        for m in STYLE_ATTRIBUTE.finditer(html)
+    }
+    inline_scripts = {
+        m.group(2) for m in INLINE_SCRIPT.finditer(html) if _script_type(m.group(1)) in SCRIPT_TYPES
+    }
     inline_styles = {m.group(1) for m in INLINE_STYLE.finditer(html)}
     scripts = " ".join(sorted(_hash(s) for s in inline_scripts))
     styles = " ".join(sorted(_hash(s) for s in inline_styles | style_attributes))

@@ -35,9 +35,17 @@ def states_to_describe(chapters: list[Chapter], charts: dict) -> dict[str, list[
     wanted: dict[str, list[dict]] = {}
     for chapter in chapters:
         for block in chapter.blocks:
-            shown = block.shown() if isinstance(block, Scrolly) else [(getattr(block, "chart", None), getattr(block, "values", {}))]
+            shown = (
+                block.shown()
+                if isinstance(block, Scrolly)
+                else [(getattr(block, "chart", None), getattr(block, "values", {}))]
+            )
             for graphic, values in shown:
-                chart = charts.get(graphic) if not (isinstance(block, Scrolly) and block.sticky(graphic)) else None
+                chart = (
+                    charts.get(graphic)
+                    if not (isinstance(block, Scrolly) and block.sticky(graphic))
+                    else None
+                )
                 if chart is None:
                     continue
                 state = full_state(chart, values)
@@ -50,8 +58,9 @@ def full_state(chart, values: dict) -> dict:
     return {param.name: param.default for param in chart.params.values()} | values
 
 
-def module_descriptions(chapters, charts, paths: dict[str, Path], cache: Path | None, write: bool,
-                        submit) -> dict:
+def module_descriptions(
+    chapters, charts, paths: dict[str, Path], cache: Path | None, write: bool, submit
+) -> dict:
     """describe() of each chart module that has one, for each state: {(chart, state json): text}.
 
     Results are cached by the module's source, the data it read and the states, so a
@@ -73,7 +82,9 @@ def module_descriptions(chapters, charts, paths: dict[str, Path], cache: Path | 
         try:
             outcome = task.result()
         except Exception as err:  # the worker was stopped (time limit) or went away
-            problems.append(Problem(paths[name], 1, f"describe() did not finish: {err or type(err).__name__}"))
+            problems.append(
+                Problem(paths[name], 1, f"describe() did not finish: {err or type(err).__name__}")
+            )
             continue
         if isinstance(outcome, Problem):
             problems.append(outcome)
@@ -103,12 +114,20 @@ def describe_states(name: str, path: Path, states: list[dict]) -> list[str] | Pr
             text = namespace["describe"](**state)
             if not isinstance(text, str) or not text.strip():
                 got = "nothing (None)" if text is None else f"{type(text).__name__} {text!r}"[:80]
-                return Problem(path, _line_of(path), f"describe({_arguments(state)}) returned {got}: it must return a sentence saying what the chart shows")
+                return Problem(
+                    path,
+                    _line_of(path),
+                    f"describe({_arguments(state)}) returned {got}: it must return a sentence saying what the chart shows",
+                )
             texts.append(" ".join(text.split()))
         return texts
     except Exception as err:
         frames = [f for f in traceback.extract_tb(err.__traceback__) if Path(f.filename) == path]
-        return Problem(path, frames[-1].lineno if frames else _line_of(path), f"describe() raised {type(err).__name__}: {err}")
+        return Problem(
+            path,
+            frames[-1].lineno if frames else _line_of(path),
+            f"describe() raised {type(err).__name__}: {err}",
+        )
     finally:
         sys.path.remove(folder)
 
@@ -130,7 +149,9 @@ def step_alts(block: Scrolly, charts: dict, written: dict) -> list[str]:
                 previous = sticky_words(sticky, state)
             elif chart:
                 start = last_state.get(graphic, full_state(chart, {}))
-                previous = written.get((graphic, _state_key(state))) or generated(chart, start, state)
+                previous = written.get((graphic, _state_key(state))) or generated(
+                    chart, start, state
+                )
         alts.append(previous)
         before, last_state[graphic] = (graphic, state), state
     return alts
@@ -145,18 +166,26 @@ def sticky_words(sticky, state: dict) -> str:
         return f"{sticky.text}"
     if sticky.kind == "code":
         spec = str(state["highlight"]).replace("-", "–").replace(",", ", ")
-        return f"{sticky.text}; highlighted: line{'s' if '–' in spec or ',' in spec else ''} {spec}."
+        return (
+            f"{sticky.text}; highlighted: line{'s' if '–' in spec or ',' in spec else ''} {spec}."
+        )
     return f"{sticky.text} Highlighted: “{state['highlight']}”."
 
 
 def figure_alt(block: Figure, chart, written: dict) -> str:
     state = full_state(chart, block.values)
-    return block.alt or written.get((chart.name, _state_key(state))) or generated(chart, full_state(chart, {}), state)
+    return (
+        block.alt
+        or written.get((chart.name, _state_key(state)))
+        or generated(chart, full_state(chart, {}), state)
+    )
 
 
 def generated(chart, before: dict, after: dict) -> str:
     """A plain sentence from the chart's title and the values that changed."""
-    changed = [f"{name} {_spoken(value)}" for name, value in after.items() if before.get(name) != value]
+    changed = [
+        f"{name} {_spoken(value)}" for name, value in after.items() if before.get(name) != value
+    ]
     if not changed:
         return f"{chart.title}, as first shown."
     return f"{chart.title}, now with {', '.join(changed)}."
@@ -177,7 +206,13 @@ def alt_warnings(chapters: list[Chapter]) -> list[Problem]:
             before = (block.chart, {})
             for step, state in zip(block.steps, block.shown()):
                 if state != before and not step.alt and not block.sticky(state[0]):
-                    warnings.append(Problem(chapter.path, step.line, "warning: this step changes the chart but has no alt=\"…\", while other steps of its section do: add one saying what the chart now shows"))
+                    warnings.append(
+                        Problem(
+                            chapter.path,
+                            step.line,
+                            'warning: this step changes the chart but has no alt="…", while other steps of its section do: add one saying what the chart now shows',
+                        )
+                    )
                 before = state
     return warnings
 
@@ -201,7 +236,9 @@ def _state_key(state: dict) -> str:
 
 
 def _line_of(path: Path) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").split("\n"), 1):
+    for number, line in enumerate(
+        path.read_text(encoding="utf-8", errors="replace").split("\n"), 1
+    ):
         if line.startswith("def describe"):
             return number
     return 1
@@ -211,7 +248,9 @@ def _key(path: Path, inputs: tuple, states: list[dict]) -> str:
     digest = hashlib.sha256(Path(__file__).read_bytes() + path.read_bytes())
     for name in inputs:
         file = path.parent / name
-        digest.update(name.encode() + b"\0" + (file.read_bytes() if file.is_file() else b"<missing>"))
+        digest.update(
+            name.encode() + b"\0" + (file.read_bytes() if file.is_file() else b"<missing>")
+        )
     digest.update(json.dumps(states, sort_keys=True).encode())
     return digest.hexdigest()[:32]
 
@@ -228,6 +267,8 @@ def _write(cache: Path | None, name: str, key: str, texts: list[str]) -> None:
         return
     try:
         (cache / CACHE_FOLDER).mkdir(parents=True, exist_ok=True)
-        (cache / CACHE_FOLDER / f"{name}-{key}.json").write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+        (cache / CACHE_FOLDER / f"{name}-{key}.json").write_text(
+            json.dumps(texts, ensure_ascii=False), encoding="utf-8"
+        )
     except OSError:
         pass  # a cache that cannot be written only costs time

@@ -33,7 +33,12 @@ SNIPPET_WIDTH = 560  # px: the column width the snippet's default height assumes
 CAPTION_HEIGHT = 150  # px: title, description, source and links under a typical column
 
 
-def embed_files(config: Config, charts: dict[str, Chart], assets: dict[str, str], render: Callable[[str, dict], str]) -> dict[str, bytes]:
+def embed_files(
+    config: Config,
+    charts: dict[str, Chart],
+    assets: dict[str, str],
+    render: Callable[[str, dict], str],
+) -> dict[str, bytes]:
     """The embed page and CSV of every chart, and the host script; `render(template, context)` renders a template."""
     files = {HOST_SCRIPT: resources.files("scrolly.assets").joinpath(HOST_SCRIPT).read_bytes()}
     page_assets = {name: f"../../{url}" for name, url in assets.items()}
@@ -46,8 +51,18 @@ def embed_files(config: Config, charts: dict[str, Chart], assets: dict[str, str]
             chart=chart,
             asset=page_assets,
             downloads=downloads(chart, "../../"),
-            params=[{"name": p.name, "kind": p.kind, "default": p.default} for p in chart.params.values()],
-            social=social_meta(config, chart.title, chart.description, f"embed/{chart.name}/", chart, kind="website"),
+            params=[
+                {"name": p.name, "kind": p.kind, "default": p.default}
+                for p in chart.params.values()
+            ],
+            social=social_meta(
+                config,
+                chart.title,
+                chart.description,
+                f"embed/{chart.name}/",
+                chart,
+                kind="website",
+            ),
         )
         files[f"embed/{chart.name}/index.html"] = render("embed.html", context).encode()
     return files
@@ -66,8 +81,9 @@ def downloads(chart: Chart, prefix: str = "") -> list[tuple[str, str, str]]:
         ("CSV", "data", f"{prefix}charts/{chart.name}.csv"),
         ("Vega-Lite", "spec", f"{prefix}charts/{chart.name}.vl.json"),
     ]
-    return [link for link in links
-            if (has_csv or link[0] != "CSV") and (chart.png or link[0] != "PNG")]
+    return [
+        link for link in links if (has_csv or link[0] != "CSV") and (chart.png or link[0] != "PNG")
+    ]
 
 
 def embed_snippet(config: Config, chart: Chart) -> str:
@@ -104,7 +120,14 @@ def data_rows(chart: Chart) -> list[dict] | None:
     values = data.get("values")
     if values is None and "name" in data:
         values = (spec.get("datasets") or {}).get(data["name"])
-    if is_records(values) or isinstance(values, list) and all(isinstance(row, dict) and all(isinstance(v, SCALAR) for v in row.values()) for row in values):
+    if (
+        is_records(values)
+        or isinstance(values, list)
+        and all(
+            isinstance(row, dict) and all(isinstance(v, SCALAR) for v in row.values())
+            for row in values
+        )
+    ):
         return values
     return None
 
@@ -150,6 +173,7 @@ def _inert(text: str) -> str:
 
 # -- social cards ------------------------------------------------------------------------
 
+
 def lead_chart(chapters: list[Chapter], charts: dict[str, Chart]) -> Chart | None:
     """The first chart the story shows: its PNG is the story's card image."""
     for chapter in chapters:
@@ -159,7 +183,14 @@ def lead_chart(chapters: list[Chapter], charts: dict[str, Chart]) -> Chart | Non
     return None
 
 
-def social_meta(config: Config, title: str, description: str, path: str, chart: Chart | None, kind: str = "article") -> list[tuple[str, str]]:
+def social_meta(
+    config: Config,
+    title: str,
+    description: str,
+    path: str,
+    chart: Chart | None,
+    kind: str = "article",
+) -> list[tuple[str, str]]:
     """(property, content) pairs for Open Graph and Twitter card tags; the tags that need
     an absolute URL are left out when site.toml has no base_url."""
     image = chart is not None and bool(config.base_url) and bool(chart.png)
@@ -177,11 +208,17 @@ def social_meta(config: Config, title: str, description: str, path: str, chart: 
             ("og:image:height", str(height)),
             ("og:image:alt", chart.description),
         ]
-    tags += [("twitter:card", "summary_large_image" if image else "summary"), ("twitter:title", title)]
+    tags += [
+        ("twitter:card", "summary_large_image" if image else "summary"),
+        ("twitter:title", title),
+    ]
     if description:
         tags.append(("twitter:description", description))
     if image:
-        tags += [("twitter:image", f"{config.base_url}charts/{chart.name}.png"), ("twitter:image:alt", chart.description)]
+        tags += [
+            ("twitter:image", f"{config.base_url}charts/{chart.name}.png"),
+            ("twitter:image:alt", chart.description),
+        ]
     return tags
 
 

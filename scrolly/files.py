@@ -22,7 +22,15 @@ def read_text(path: Path, kind: str) -> str:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
-        raise ProjectError([Problem(path, line, f"not UTF-8 text (byte 0x{data[err.start]:02x}); save the file as UTF-8")])
+        raise ProjectError(
+            [
+                Problem(
+                    path,
+                    line,
+                    f"not UTF-8 text (byte 0x{data[err.start]:02x}); save the file as UTF-8",
+                )
+            ]
+        )
 
 
 def read_bytes(path: Path, kind: str) -> bytes:
@@ -70,4 +78,8 @@ def template_files(root: Path) -> dict[str, Path]:
     (Jinja would pass over them silently and use scrolly's template instead)."""
     folder = root / "templates"
     found = sorted(folder.rglob("*")) if folder.is_dir() else []
-    return {str(path): path for path in found if path.is_file() or (path.is_symlink() and not path.exists())}
+    return {
+        str(path): path
+        for path in found
+        if path.is_file() or (path.is_symlink() and not path.exists())
+    }

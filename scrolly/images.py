@@ -113,19 +113,55 @@ def is_local(src: str) -> bool:
 def load_image(src: str, chapter: Path, line: int) -> Image:
     """The image file `src` names, relative to the chapter's folder; raise ProjectError."""
     if urlsplit(src).scheme in ("http", "https") or src.startswith("//"):
-        raise ProjectError([Problem(chapter, line, f"image {src!r} is on another host: the site loads nothing from other hosts, so save the image in content/images/ and name it by its path, like images/photo.jpg")])
+        raise ProjectError(
+            [
+                Problem(
+                    chapter,
+                    line,
+                    f"image {src!r} is on another host: the site loads nothing from other hosts, so save the image in content/images/ and name it by its path, like images/photo.jpg",
+                )
+            ]
+        )
     content = chapter.parent
     relative = unquote(urlsplit(src).path)
     path = Path(os.path.normpath(content / relative))
     if not path.is_relative_to(content) or relative.startswith("/"):
-        raise ProjectError([Problem(chapter, line, f"image {src!r} is outside content/: keep images in content/ (for example content/images/) and name them relative to the chapter")])
+        raise ProjectError(
+            [
+                Problem(
+                    chapter,
+                    line,
+                    f"image {src!r} is outside content/: keep images in content/ (for example content/images/) and name them relative to the chapter",
+                )
+            ]
+        )
     if not path.exists() and not path.is_symlink():
-        raise ProjectError([Problem(chapter, line, f"image file not found: {_shown(path, chapter)} (images are named relative to the chapter, like images/photo.jpg for content/images/photo.jpg)")])
+        raise ProjectError(
+            [
+                Problem(
+                    chapter,
+                    line,
+                    f"image file not found: {_shown(path, chapter)} (images are named relative to the chapter, like images/photo.jpg for content/images/photo.jpg)",
+                )
+            ]
+        )
     data = read_bytes(path, "image")
     size = image_size(data)
     if size is None or not all(size):
-        what = "an SVG without width and height or a viewBox" if path.suffix.lower() == ".svg" else f"not a {KINDS} image scrolly can read"
-        raise ProjectError([Problem(chapter, line, f"cannot tell the size of image {_shown(path, chapter)}: it is {what} (give an SVG a viewBox; save other images as PNG, JPEG, GIF or WebP)")])
+        what = (
+            "an SVG without width and height or a viewBox"
+            if path.suffix.lower() == ".svg"
+            else f"not a {KINDS} image scrolly can read"
+        )
+        raise ProjectError(
+            [
+                Problem(
+                    chapter,
+                    line,
+                    f"cannot tell the size of image {_shown(path, chapter)}: it is {what} (give an SVG a viewBox; save other images as PNG, JPEG, GIF or WebP)",
+                )
+            ]
+        )
     digest = hashlib.sha256(data).hexdigest()[:10]
     url = f"images/{path.stem}.{digest}{path.suffix.lower()}"
     return Image(source=path, url=url, width=size[0], height=size[1], data=data)
@@ -167,7 +203,13 @@ def _check_image(token, chapter: Path, line: int, env: dict) -> None:
     src = token.attrGet("src") or ""
     alt = "".join(child.content for child in token.children or ()).strip()
     if not alt:
-        env["scrolly_problems"].append(Problem(chapter, line, f"image {src!r} has no alt text: say what it shows between the brackets, like ![The port at dawn, cranes against the sky]({src})"))
+        env["scrolly_problems"].append(
+            Problem(
+                chapter,
+                line,
+                f"image {src!r} has no alt text: say what it shows between the brackets, like ![The port at dawn, cranes against the sky]({src})",
+            )
+        )
     if not is_local(src) and not src.startswith(("http:", "https:", "//")):
         return  # a data: image or a fragment: nothing to copy
     try:

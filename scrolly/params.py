@@ -27,7 +27,9 @@ def param_name_problems(charts: dict) -> list[Problem]:
         for param in chart.params.values():
             message = _param_problem(param)
             if message:
-                problems.append(Problem(chart.path, _line_declaring(chart.path, param.name), message))
+                problems.append(
+                    Problem(chart.path, _line_declaring(chart.path, param.name), message)
+                )
     return problems
 
 
@@ -38,11 +40,15 @@ def _param_problem(param) -> str | None:
     if name in EXPRESSION_WORDS:
         return f"param name '{name}' is a reserved word of Vega's expressions: give the param another name"
     if not PARAM_NAME.fullmatch(name):
-        return (f"param name '{name}' cannot be written in a step: use letters, digits and '_', "
-                "not starting with a digit: give the param another name")
+        return (
+            f"param name '{name}' cannot be written in a step: use letters, digits and '_', "
+            "not starting with a digit: give the param another name"
+        )
     if isinstance(default, float) and not math.isfinite(default):
-        return (f"param '{name}' has the default value {default}, which a page cannot carry to the browser "
-                "(JSON has no NaN or Infinity): give it a finite number or None")
+        return (
+            f"param '{name}' has the default value {default}, which a page cannot carry to the browser "
+            "(JSON has no NaN or Infinity): give it a finite number or None"
+        )
     if date_problem(param, default):
         return f"param '{name}' has the default \"{default}\", which is not a day of the calendar"
     return None
@@ -55,7 +61,7 @@ def date_problem(param, value: object) -> str | None:
     try:
         dt.date.fromisoformat(value)
     except ValueError:
-        return f"param '{param.name}' takes a date like \"2023-07-11\", got \"{value}\", which is not a day of the calendar"
+        return f'param \'{param.name}\' takes a date like "2023-07-11", got "{value}", which is not a day of the calendar'
     return None
 
 

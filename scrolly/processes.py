@@ -86,8 +86,9 @@ def start_fork_server() -> None:
                 copy_to = os.dup(2)
             except OSError:  # no stderr: the output is drained and dropped
                 copy_to = None
-            threading.Thread(target=_copy, args=(reader, copy_to), daemon=True,
-                             name="scrolly-worker-output").start()
+            threading.Thread(
+                target=_copy, args=(reader, copy_to), daemon=True, name="scrolly-worker-output"
+            ).start()
             _OUTPUT.append(writer)
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):

@@ -69,15 +69,22 @@ class Templates:
         return _render(self.env, name, context)
 
     def _environment(self) -> jinja2.Environment:
-        loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(self.folder),
-                                      jinja2.PackageLoader("scrolly", "templates")])
-        env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                                 trim_blocks=True, lstrip_blocks=True,
-                                 bytecode_cache=_bytecode_cache(self.compiled))
+        loader = jinja2.ChoiceLoader(
+            [jinja2.FileSystemLoader(self.folder), jinja2.PackageLoader("scrolly", "templates")]
+        )
+        env = jinja2.Environment(
+            loader=loader,
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            bytecode_cache=_bytecode_cache(self.compiled),
+        )
         env.tests["scrolly"] = lambda block: isinstance(block, Scrolly)
         env.tests["figure"] = lambda block: isinstance(block, Figure)
-        env.filters["state_json"] = lambda state: json.dumps(state, ensure_ascii=False,
-                                                             sort_keys=True)
+        env.filters["state_json"] = lambda state: json.dumps(
+            state, ensure_ascii=False, sort_keys=True
+        )
         return env
 
 
@@ -87,8 +94,14 @@ def _template_names(folder: Path) -> tuple[str, ...]:
     return tuple(sorted(str(path.relative_to(folder)) for path in folder.rglob("*")))
 
 
-def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart], vega_js: bytes,
-                templates: Templates, descriptions: dict) -> dict[str, bytes]:
+def render_site(
+    config: Config,
+    chapters: list[Chapter],
+    charts: dict[str, Chart],
+    vega_js: bytes,
+    templates: Templates,
+    descriptions: dict,
+) -> dict[str, bytes]:
     """Every file of the site, by its path inside the output folder.
 
     `descriptions` holds what the chart modules' describe() says of each state.
@@ -99,7 +112,9 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
     for name in PACKAGE_ASSETS:
         data = resources.files("scrolly.assets").joinpath(name).read_bytes()
         if name in THEMED_ASSETS:
-            data = tokens + data + resources.files("scrolly.assets").joinpath(SHARED_CSS).read_bytes()
+            data = (
+                tokens + data + resources.files("scrolly.assets").joinpath(SHARED_CSS).read_bytes()
+            )
         assets[name] = _add_hashed(files, f"assets/{name}", data)
     assets["vega.js"] = _add_hashed(files, "assets/vega.js", vega_js)
     each_chart(charts, lambda chart: files.update(chart_files(chart, config.theme)))
@@ -121,8 +136,9 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
         asset=assets,
         view=view,
         step_alts=lambda block: step_alts(block, charts, descriptions),
-        section=lambda block: section_view(block, view, step_alts(block, charts, descriptions),
-                                           config.layout),
+        section=lambda block: section_view(
+            block, view, step_alts(block, charts, descriptions), config.layout
+        ),
         figure_alt=lambda block: figure_alt(block, charts[block.chart], descriptions),
         picture_alt=picture_alt,
         summary=[inline.renderInline(item) for item in config.summary],
@@ -131,8 +147,12 @@ def render_site(config: Config, chapters: list[Chapter], charts: dict[str, Chart
         social=social_meta(config, config.title, config.dek, "", lead_chart(chapters, charts)),
     )
     files["index.html"] = templates.render("story.html", context).encode()
-    each_chart(charts, lambda chart: files.update(
-        embed_files(config, {chart.name: chart}, assets, templates.render)))
+    each_chart(
+        charts,
+        lambda chart: files.update(
+            embed_files(config, {chart.name: chart}, assets, templates.render)
+        ),
+    )
     return dict(sorted(files.items()))
 
 
@@ -168,8 +188,9 @@ def default_picture(chart: Chart) -> str:
     return f"charts/{chart.name}.{chart.picture_type}"
 
 
-def picture_urls(charts: dict[str, Chart], uses, files: dict[str, bytes],
-                 theme: Theme) -> dict[tuple[str, str], str]:
+def picture_urls(
+    charts: dict[str, Chart], uses, files: dict[str, bytes], theme: Theme
+) -> dict[tuple[str, str], str]:
     """The address of the first picture of each state the chapters show, added to `files`.
 
     A state without a picture of its own (a preview draws only the default state; the
@@ -204,13 +225,29 @@ def _render(env: jinja2.Environment, name: str, context: dict) -> str:
     try:
         return with_policy(env.get_template(name).render(context))
     except jinja2.TemplateSyntaxError as err:
-        raise ProjectError([Problem(Path(err.filename or name), err.lineno or 1, f"template syntax error: {err.message}")])
+        raise ProjectError(
+            [
+                Problem(
+                    Path(err.filename or name),
+                    err.lineno or 1,
+                    f"template syntax error: {err.message}",
+                )
+            ]
+        )
     except jinja2.TemplateError as err:
         where, line = _template_line(err, name)
         raise ProjectError([Problem(where, line, f"template error: {err.message or err}")])
     except RecursionError as err:  # a template that includes (or extends) itself, directly or not
         where, line = _template_line(err, name, first=True)
-        raise ProjectError([Problem(where, line, "template error: this template includes itself (directly or through other templates), so it never ends")])
+        raise ProjectError(
+            [
+                Problem(
+                    where,
+                    line,
+                    "template error: this template includes itself (directly or through other templates), so it never ends",
+                )
+            ]
+        )
     except OSError as err:  # a template file that cannot be read
         where = Path(err.filename) if err.filename else Path(name)
         raise ProjectError([Problem(where, 1, unreadable(where, err, "template"))])
@@ -224,9 +261,15 @@ def _render(env: jinja2.Environment, name: str, context: dict) -> str:
 def _template_line(err: BaseException, name: str, first: bool = False) -> tuple[Path, int]:
     """The template file and line where `err` happened: the innermost one, or with `first`
     the outermost one of the project's own templates."""
-    frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename.endswith((".html", ".jinja", ".j2"))]
+    frames = [
+        f
+        for f in traceback.extract_tb(err.__traceback__)
+        if f.filename.endswith((".html", ".jinja", ".j2"))
+    ]
     if first:
-        frames = [f for f in frames if not Path(f.filename).is_relative_to(PACKAGE_TEMPLATES)][:1] or frames
+        frames = [f for f in frames if not Path(f.filename).is_relative_to(PACKAGE_TEMPLATES)][
+            :1
+        ] or frames
     if not frames:
         return Path(name), 1
     return Path(frames[-1].filename), frames[-1].lineno

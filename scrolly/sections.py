@@ -51,4 +51,6 @@ def section_view(block: Scrolly, view, alts: list[str], default_layout: str) -> 
         steps.append(StepView(step, name, state, alt))
     chart = next((graphic.chart for graphic in graphics.values() if graphic.chart), None)
     label = f"Steps of “{chart.chart.title}”" if chart else "Steps of this section"
-    return SectionView(block.layout or default_layout, tuple(graphics.values()), tuple(steps), label)
+    return SectionView(
+        block.layout or default_layout, tuple(graphics.values()), tuple(steps), label
+    )

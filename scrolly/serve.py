@@ -47,7 +47,9 @@ QUIET = 0.05  # a burst of saves (save-all, a branch switch) must pause this lon
 WATCHED = ("site.toml", "content", "charts", "templates")
 PACKAGE = Path(__file__).resolve().parent
 PACKAGE_WATCHED = (PACKAGE / "templates", PACKAGE / "assets")  # scrolly's own templates and styles
-SCRATCH = re.compile(r"^(\..*|#.*|.*~|.*\.sw[a-p]|4913|__pycache__)$")  # editors' and Python's temporary files
+SCRATCH = re.compile(
+    r"^(\..*|#.*|.*~|.*\.sw[a-p]|4913|__pycache__)$"
+)  # editors' and Python's temporary files
 DEV_SCRIPT_URL = "/__scrolly/dev.js"
 WAITING_PAGE = """<!doctype html>
 <html lang="en">
@@ -57,8 +59,15 @@ WAITING_PAGE = """<!doctype html>
 """
 
 
-def serve(site: Path, out: Path | None, host: str, port: int, open_browser: bool, verbose: bool,
-          settings: Settings) -> int:
+def serve(
+    site: Path,
+    out: Path | None,
+    host: str,
+    port: int,
+    open_browser: bool,
+    verbose: bool,
+    settings: Settings,
+) -> int:
     """Serve the project at `site` until Ctrl+C; returns the exit code."""
     if not 0 <= port <= 65535:
         print(f"--port must be between 0 and 65535, got {port}", file=sys.stderr)
@@ -70,7 +79,10 @@ def serve(site: Path, out: Path | None, host: str, port: int, open_browser: bool
         return 2
     port = sockets[0].getsockname()[1]
     if not all(ipaddress.ip_address(s.getsockname()[0]).is_loopback for s in sockets):
-        print(f"warning: listening on {host}: other machines on your network can open this preview", file=sys.stderr)
+        print(
+            f"warning: listening on {host}: other machines on your network can open this preview",
+            file=sys.stderr,
+        )
 
     temporary = Path(tempfile.mkdtemp(prefix="scrolly-preview-")) if out is None else None
     preview = Preview(Build(site, "preview", settings), out or temporary / "site", verbose)
@@ -79,7 +91,10 @@ def serve(site: Path, out: Path | None, host: str, port: int, open_browser: bool
         files, started = snapshot(site), time.perf_counter()
         print(preview.finish(preview.attempt(), "first build", started), flush=True)
         url = f"http://{url_host(host)}:{port}/"
-        print(f"Serving {site.resolve()} at {url} (preview built in {preview.out}; press Ctrl+C to stop)", flush=True)
+        print(
+            f"Serving {site.resolve()} at {url} (preview built in {preview.out}; press Ctrl+C to stop)",
+            flush=True,
+        )
         if open_browser:
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
         asyncio.run(run(preview, sockets, files, allowed_hosts(host)))
@@ -122,6 +137,7 @@ def url_host(host: str) -> str:
 
 # -- the preview's state -----------------------------------------------------------------
 
+
 class Preview:
     """The last good build, the problems of the last save, and the browsers to tell."""
 
@@ -130,7 +146,9 @@ class Preview:
         self.site = builder.root
         self.out = out
         self.verbose = verbose
-        self.session = secrets.token_hex(4)  # a restarted server's builds never look like this one's
+        self.session = secrets.token_hex(
+            4
+        )  # a restarted server's builds never look like this one's
         self.count = 0
         self.problems: list[str] = []
         self.files: dict[str, str] = {}
@@ -142,8 +160,14 @@ class Preview:
         return f"{self.session}-{self.count}" if self.count else "none"
 
     def message(self, styles_only: bool = False) -> str:
-        return json.dumps({"build": self.build, "problems": self.problems, "stylesOnly": styles_only,
-                           "changed": self.changed})
+        return json.dumps(
+            {
+                "build": self.build,
+                "problems": self.problems,
+                "stylesOnly": styles_only,
+                "changed": self.changed,
+            }
+        )
 
     def build_of(self, path: str, data: bytes) -> str:
         """The build that wrote this output file as read now: the last one announced, or
@@ -174,7 +198,11 @@ class Preview:
 
     def succeeded(self, result, started: float) -> tuple[str, bool]:
         files = result.digests
-        changed = {path for path in files.keys() | self.files.keys() if files.get(path) != self.files.get(path)}
+        changed = {
+            path
+            for path in files.keys() | self.files.keys()
+            if files.get(path) != self.files.get(path)
+        }
         styles_only = bool(changed) and all(path.endswith(".css") for path in changed)
         if not self.files:
             done = "site built"
@@ -194,11 +222,21 @@ class Preview:
             self.problems = [str(problem) for problem in err.problems]
             tracebacks = [problem.detail for problem in err.problems if problem.detail]
         else:  # a bug in scrolly: the server keeps going, the author can still save a workaround
-            self.problems = [f"internal error: {type(err).__name__}: {err}" + ("" if self.verbose else " (run with --verbose for the traceback)")]
+            self.problems = [
+                f"internal error: {type(err).__name__}: {err}"
+                + ("" if self.verbose else " (run with --verbose for the traceback)")
+            ]
             tracebacks = ["".join(traceback.format_exception(err))]
         count = len(self.problems)
-        shown = "the browser shows them over the last good page" if self.count else "the browser shows them"
-        return f"{count} problem{'s' if count != 1 else ''}, {milliseconds(started)} ms; {shown}", self.problems + (tracebacks if self.verbose else [])
+        shown = (
+            "the browser shows them over the last good page"
+            if self.count
+            else "the browser shows them"
+        )
+        return (
+            f"{count} problem{'s' if count != 1 else ''}, {milliseconds(started)} ms; {shown}",
+            self.problems + (tracebacks if self.verbose else []),
+        )
 
 
 def milliseconds(started: float) -> int:
@@ -207,12 +245,18 @@ def milliseconds(started: float) -> int:
 
 # -- watching ----------------------------------------------------------------------------
 
-async def run(preview: Preview, sockets: list[socket.socket], files: dict, hosts: frozenset[str]) -> None:
-    app = web.Application([
-        (r"/__scrolly/live", LiveHandler, {"preview": preview}),
-        (r"/__scrolly/dev\.js", DevScriptHandler),
-        (r".*", SiteHandler, {"preview": preview}),
-    ], allowed_hosts=hosts)
+
+async def run(
+    preview: Preview, sockets: list[socket.socket], files: dict, hosts: frozenset[str]
+) -> None:
+    app = web.Application(
+        [
+            (r"/__scrolly/live", LiveHandler, {"preview": preview}),
+            (r"/__scrolly/dev\.js", DevScriptHandler),
+            (r".*", SiteHandler, {"preview": preview}),
+        ],
+        allowed_hosts=hosts,
+    )
     server = httpserver.HTTPServer(app)
     server.add_sockets(sockets)
     await watch(preview, files)
@@ -234,7 +278,10 @@ async def watch(preview: Preview, seen: dict) -> None:
         elif pending and time.perf_counter() - last_change >= QUIET:
             started = time.perf_counter()
             outcome = await in_thread(preview.attempt)
-            print(preview.finish(outcome, describe_changes(pending, preview.site), started), flush=True)
+            print(
+                preview.finish(outcome, describe_changes(pending, preview.site), started),
+                flush=True,
+            )
             pending = set()
 
 
@@ -287,6 +334,7 @@ def relative_name(path: Path, site: Path) -> str:
 
 
 # -- serving -----------------------------------------------------------------------------
+
 
 def allowed_hosts(host: str) -> frozenset[str]:
     """The host names the preview answers to: loopback names, the --host given, and for a
@@ -385,13 +433,24 @@ class SiteHandler(OnlyOurHosts, web.RequestHandler):
         elif path is None:
             raise web.HTTPError(404)
         else:
-            data, kind = path.read_bytes(), mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            data, kind = (
+                path.read_bytes(),
+                mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+            )
         if kind == "text/html":
             if path is not None:
-                self.set_header("X-Scrolly-Build", self.preview.build_of(
-                    path.relative_to(self.preview.out.resolve()).as_posix(), data))
+                self.set_header(
+                    "X-Scrolly-Build",
+                    self.preview.build_of(
+                        path.relative_to(self.preview.out.resolve()).as_posix(), data
+                    ),
+                )
             data = with_dev_script(data, self.preview.build)
-        if kind.startswith("text/") or kind in ("application/json", "application/javascript", "image/svg+xml"):
+        if kind.startswith("text/") or kind in (
+            "application/json",
+            "application/javascript",
+            "image/svg+xml",
+        ):
             kind += "; charset=utf-8"
         self.set_header("Content-Type", kind)
         self.set_header("Cache-Control", "no-store")

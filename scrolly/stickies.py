@@ -45,9 +45,15 @@ class Sticky:
 def sticky_name_problems(chapters: list, charts: dict) -> list[Problem]:
     """A sticky named like a chart module: show= could not say which of the two it means."""
     return [
-        Problem(chapter.path, sticky.line, f"sticky '{sticky.name}' has the name of the chart charts/{sticky.name}.py: give the sticky another name, so that show=\"{sticky.name}\" means one graphic")
-        for chapter in chapters for block in chapter.blocks
-        for sticky in getattr(block, "stickies", ()) if sticky.name in charts
+        Problem(
+            chapter.path,
+            sticky.line,
+            f"sticky '{sticky.name}' has the name of the chart charts/{sticky.name}.py: give the sticky another name, so that show=\"{sticky.name}\" means one graphic",
+        )
+        for chapter in chapters
+        for block in chapter.blocks
+        for sticky in getattr(block, "stickies", ())
+        if sticky.name in charts
     ]
 
 
@@ -60,8 +66,9 @@ def layout_problem(value: object) -> str:
     return f"unknown layout {shown}{hint}: layouts are {', '.join(LAYOUTS[:-1])} and {LAYOUTS[-1]} (text-left is the default)"
 
 
-def check_graphics(chart: str, stickies: list[Sticky], steps: list, path: Path, line: int,
-                   problems: list[Problem]) -> list[Sticky]:
+def check_graphics(
+    chart: str, stickies: list[Sticky], steps: list, path: Path, line: int, problems: list[Problem]
+) -> list[Sticky]:
     """Check what each step of a section shows and the values it sets on a sticky; return
     the stickies with the phrases their steps highlight wrapped for the reader."""
     by_name = {sticky.name: sticky for sticky in stickies}
@@ -70,7 +77,13 @@ def check_graphics(chart: str, stickies: list[Sticky], steps: list, path: Path, 
     for step in steps:
         graphic = step.show or graphic
         if not graphic:
-            problems.append(Problem(path, step.line, "this step shows no graphic: name the section's first chart (':::: scrolly CHART') or say what the step shows, like show=\"map\""))
+            problems.append(
+                Problem(
+                    path,
+                    step.line,
+                    "this step shows no graphic: name the section's first chart (':::: scrolly CHART') or say what the step shows, like show=\"map\"",
+                )
+            )
             continue
         shown.add(graphic)
         sticky = by_name.get(graphic)
@@ -78,22 +91,45 @@ def check_graphics(chart: str, stickies: list[Sticky], steps: list, path: Path, 
             message = sticky_value_problem(sticky, name, value)
             if message:
                 problems.append(Problem(path, step.line, message))
-            elif name == "highlight" and sticky.kind == "text" and value not in [None, *phrases[graphic]]:
+            elif (
+                name == "highlight"
+                and sticky.kind == "text"
+                and value not in [None, *phrases[graphic]]
+            ):
                 phrases[graphic].append(value)
     for sticky in stickies:
         if sticky.name not in shown:
-            problems.append(Problem(path, sticky.line, f"sticky '{sticky.name}' is never shown: add show=\"{sticky.name}\" to the step that should show it, or remove the sticky"))
+            problems.append(
+                Problem(
+                    path,
+                    sticky.line,
+                    f"sticky '{sticky.name}' is never shown: add show=\"{sticky.name}\" to the step that should show it, or remove the sticky",
+                )
+            )
     if chart and steps and chart not in shown:
-        problems.append(Problem(path, line, f"this section names chart '{chart}' but no step shows it: the first step shows another graphic; remove the name, or let the first step show '{chart}'"))
+        problems.append(
+            Problem(
+                path,
+                line,
+                f"this section names chart '{chart}' but no step shows it: the first step shows another graphic; remove the name, or let the first step show '{chart}'",
+            )
+        )
     return [with_highlights(sticky, phrases[sticky.name]) for sticky in stickies]
 
 
-def make_sticky(name: str, tokens: list, line: int, path: Path, md, env: dict,
-                problems: list[Problem]) -> Sticky | None:
+def make_sticky(
+    name: str, tokens: list, line: int, path: Path, md, env: dict, problems: list[Problem]
+) -> Sticky | None:
     """A sticky from the tokens between `::: sticky NAME` and its `:::`."""
     body = list(tokens)
     if not body:
-        problems.append(Problem(path, line, f"sticky '{name}' is empty: put an image, a quote, a table, a list or a code block in it"))
+        problems.append(
+            Problem(
+                path,
+                line,
+                f"sticky '{name}' is empty: put an image, a quote, a table, a list or a code block in it",
+            )
+        )
         return None
     if any(token.type == "container_directive_open" for token in body):
         problems.append(Problem(path, line, "a sticky cannot hold other ':::' directives"))
@@ -101,8 +137,14 @@ def make_sticky(name: str, tokens: list, line: int, path: Path, md, env: dict,
     image = _only_image(body)
     if image is not None:
         alt = "".join(child.content for child in image.children or ()).strip()
-        return Sticky(name, "image", md.renderer.render(body, md.options, env), line, alt,
-                      image.meta.get("scrolly_image"))
+        return Sticky(
+            name,
+            "image",
+            md.renderer.render(body, md.options, env),
+            line,
+            alt,
+            image.meta.get("scrolly_image"),
+        )
     if len(body) == 1 and body[0].type in ("fence", "code_block"):
         return _code_sticky(name, body[0], line)
     rendered = md.renderer.render(body, md.options, env)
@@ -113,7 +155,9 @@ def _only_image(body: list):
     """The image token when the block is one paragraph holding one image and nothing else."""
     if [t.type for t in body] != ["paragraph_open", "inline", "paragraph_close"]:
         return None
-    children = [c for c in body[1].children or () if not (c.type == "text" and not c.content.strip())]
+    children = [
+        c for c in body[1].children or () if not (c.type == "text" and not c.content.strip())
+    ]
     return children[0] if len(children) == 1 and children[0].type == "image" else None
 
 
@@ -121,8 +165,10 @@ def _code_sticky(name: str, token, line: int) -> Sticky:
     language = token.info.strip().split(" ")[0] if token.type == "fence" else ""
     code = token.content.rstrip("\n").split("\n")
     attribute = f' class="language-{html_lib.escape(language)}"' if language else ""
-    rows = "".join(f'<span class="code-line" data-line="{number}">{html_lib.escape(text)}\n</span>'
-                   for number, text in enumerate(code, 1))
+    rows = "".join(
+        f'<span class="code-line" data-line="{number}">{html_lib.escape(text)}\n</span>'
+        for number, text in enumerate(code, 1)
+    )
     html = f"<pre><code{attribute}>{rows}</code></pre>\n"
     what = f"Code ({language}), {len(code)} lines" if language else f"Code, {len(code)} lines"
     return Sticky(name, "code", html, line, what, lines=len(code))
@@ -146,7 +192,11 @@ def sticky_value_problem(sticky: Sticky, name: str, value: object) -> str:
     if name == "zoom" and not (number and value >= 1):
         return f"zoom on image sticky '{sticky.name}' must be a number of at least 1 (1 shows the whole image, 2 twice as close), got {shown}"
     if name in ("x", "y") and not (number and 0 <= value <= 1):
-        edges = "0 (the left edge) to 1 (the right edge)" if name == "x" else "0 (the top) to 1 (the bottom)"
+        edges = (
+            "0 (the left edge) to 1 (the right edge)"
+            if name == "x"
+            else "0 (the top) to 1 (the bottom)"
+        )
         return f"{name} on image sticky '{sticky.name}' must be a number from {edges}, the point to zoom on, got {shown}"
     if name == "highlight" and value is not None:
         return _highlight_problem(sticky, value)
@@ -158,16 +208,24 @@ def _highlight_problem(sticky: Sticky, value: object) -> str:
     if sticky.kind == "code":
         spec = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
         if not isinstance(spec, str) or not LINES.match(spec):
-            return f"highlight on code sticky '{sticky.name}' takes line numbers like \"3\", \"2-4\" or \"1,5-6\", got {shown}"
+            return f'highlight on code sticky \'{sticky.name}\' takes line numbers like "3", "2-4" or "1,5-6", got {shown}'
         for first, last in line_ranges(spec):
             if not 1 <= first <= last <= sticky.lines:
-                return f"highlight {shown} on code sticky '{sticky.name}' is past its lines: it has lines 1 to {sticky.lines}" if last > sticky.lines or first < 1 else f"highlight {shown} on code sticky '{sticky.name}': a range goes from a line to a later one, like \"2-4\""
+                return (
+                    f"highlight {shown} on code sticky '{sticky.name}' is past its lines: it has lines 1 to {sticky.lines}"
+                    if last > sticky.lines or first < 1
+                    else f"highlight {shown} on code sticky '{sticky.name}': a range goes from a line to a later one, like \"2-4\""
+                )
         return ""
     if not isinstance(value, str) or not value.strip():
         return f"highlight on text sticky '{sticky.name}' takes a phrase of its text in double quotes, or null for none, got {shown}"
     if not phrase_spans(sticky.html, value):
         near = _near_phrase(sticky.text, value)
-        hint = f" (did you mean {json.dumps(near, ensure_ascii=False)}? highlights match case)" if near else ""
+        hint = (
+            f" (did you mean {json.dumps(near, ensure_ascii=False)}? highlights match case)"
+            if near
+            else ""
+        )
         return f"highlight {shown} is not in the text of sticky '{sticky.name}'{hint}"
     return ""
 
@@ -190,8 +248,16 @@ def _near_phrase(text: str, phrase: str) -> str:
 
 # -- finding phrases in HTML ------------------------------------------------------------
 
-CANONICAL = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-",
-             "\u00a0": " ", "\u2026": "..."}
+CANONICAL = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u00a0": " ",
+    "\u2026": "...",
+}
 PIECES = re.compile(r"(<[^>]*>)|(&[#\w]+;|[^<&]|&)", re.DOTALL)
 
 

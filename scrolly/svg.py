@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 
 NUMBER = re.compile(r"-?\d+\.\d+")
-CLIP_RECT = re.compile(r'<clipPath id="([^"]+)"><rect x="([-\d.]+)" y="([-\d.]+)" width="([\d.]+)" height="([\d.]+)"/></clipPath>')
+CLIP_RECT = re.compile(
+    r'<clipPath id="([^"]+)"><rect x="([-\d.]+)" y="([-\d.]+)" width="([\d.]+)" height="([\d.]+)"/></clipPath>'
+)
 CLIPPED_GROUP = re.compile(r'(<g [^>]*clip-path="url\(#([^)]+)\)"[^>]*>)((?:<path [^>]*/>)+)(</g>)')
 PATH = re.compile(r'<path (?:transform="translate\(0,0\)" )?d="([^"]*)"[^>]*/>')
 ABSOLUTE_LINES = re.compile(r"^[MLZ\d.,\-\s]*$")
@@ -21,7 +23,9 @@ def smaller_svg(svg: str) -> str:
 
 def cull_hidden_shapes(svg: str) -> str:
     """Drop shapes that lie wholly beyond one edge of their clip rectangle (a zoomed map's other continents)."""
-    clips = {m.group(1): tuple(float(v) for v in m.group(2, 3, 4, 5)) for m in CLIP_RECT.finditer(svg)}
+    clips = {
+        m.group(1): tuple(float(v) for v in m.group(2, 3, 4, 5)) for m in CLIP_RECT.finditer(svg)
+    }
 
     def cull(group: re.Match) -> str:
         clip = clips.get(group.group(2))
@@ -35,7 +39,11 @@ def cull_hidden_shapes(svg: str) -> str:
 
 def round_coordinates(svg: str) -> str:
     """Round path and transform numbers to 0.1 px: a fifth of a device pixel on a 2x screen."""
-    return re.sub(r' (d|transform)="([^"]*)"', lambda m: f' {m.group(1)}="{NUMBER.sub(_round, m.group(2))}"', svg)
+    return re.sub(
+        r' (d|transform)="([^"]*)"',
+        lambda m: f' {m.group(1)}="{NUMBER.sub(_round, m.group(2))}"',
+        svg,
+    )
 
 
 def _outside(path: str, clip: tuple[float, float, float, float]) -> bool:

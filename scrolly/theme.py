@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 
 # Each colour token is a CSS variable of the same name (`ink` is `--ink`).
 LIGHT = {
-    "ink": "#1b1b1b",      # text, and marks that must read as text
-    "muted": "#4a4a4a",    # secondary text, axis labels
-    "paper": "#fdfcf8",    # the page, and the halo behind chart labels
-    "card": "#ffffff",     # step cards, panels
-    "rule": "#d8d4c8",     # hairlines and borders
-    "grid": "#e6e2d6",     # chart grid lines
-    "axis": "#767676",     # axis domain and ticks (3:1 on paper)
-    "accent": "#9b2c1f",   # links, the active step, a chart's highlight
-    "focus": "#1f5fbf",    # the keyboard focus ring
+    "ink": "#1b1b1b",  # text, and marks that must read as text
+    "muted": "#4a4a4a",  # secondary text, axis labels
+    "paper": "#fdfcf8",  # the page, and the halo behind chart labels
+    "card": "#ffffff",  # step cards, panels
+    "rule": "#d8d4c8",  # hairlines and borders
+    "grid": "#e6e2d6",  # chart grid lines
+    "axis": "#767676",  # axis domain and ticks (3:1 on paper)
+    "accent": "#9b2c1f",  # links, the active step, a chart's highlight
+    "focus": "#1f5fbf",  # the keyboard focus ring
     "neutral": "#dcd9d0",  # fills for "everything else" (a map's other countries)
 }
 DARK = {
@@ -62,7 +62,13 @@ class Theme:
 
     def chart_tokens(self) -> dict:
         """What the charts depend on (part of their cache key): fonts, sizes, light fallbacks, palette."""
-        return {"font": self.font_ui, "size": self.chart_font_size, "title_size": self.chart_title_size, "light": self.light, "palette": list(self.palette)}
+        return {
+            "font": self.font_ui,
+            "size": self.chart_font_size,
+            "title_size": self.chart_title_size,
+            "light": self.light,
+            "palette": list(self.palette),
+        }
 
 
 def color(name: str, tokens: dict) -> str:
@@ -79,16 +85,42 @@ def vega_lite_config(tokens: dict) -> dict:
         "background": "transparent",
         "font": font,
         "view": {"stroke": None},
-        "title": {"color": ink, "subtitleColor": muted, "font": font, "fontSize": title_size, "anchor": "start"},
+        "title": {
+            "color": ink,
+            "subtitleColor": muted,
+            "font": font,
+            "fontSize": title_size,
+            "anchor": "start",
+        },
         "axis": {
-            "labelColor": muted, "titleColor": ink, "domainColor": axis, "tickColor": axis, "gridColor": grid,
-            "labelFont": font, "titleFont": font, "labelFontSize": size, "titleFontSize": size, "titleFontWeight": 600,
+            "labelColor": muted,
+            "titleColor": ink,
+            "domainColor": axis,
+            "tickColor": axis,
+            "gridColor": grid,
+            "labelFont": font,
+            "titleFont": font,
+            "labelFontSize": size,
+            "titleFontSize": size,
+            "titleFontWeight": 600,
         },
         "legend": {
-            "labelColor": ink, "titleColor": ink, "labelFont": font, "titleFont": font,
-            "labelFontSize": size, "titleFontSize": size, "titleFontWeight": 600,
+            "labelColor": ink,
+            "titleColor": ink,
+            "labelFont": font,
+            "titleFont": font,
+            "labelFontSize": size,
+            "titleFontSize": size,
+            "titleFontWeight": 600,
         },
-        "header": {"labelColor": ink, "titleColor": ink, "labelFont": font, "titleFont": font, "labelFontSize": size, "titleFontSize": title_size},
+        "header": {
+            "labelColor": ink,
+            "titleColor": ink,
+            "labelFont": font,
+            "titleFont": font,
+            "labelFontSize": size,
+            "titleFontSize": title_size,
+        },
         "text": {"color": ink, **text},
         "mark": {"color": color("accent", tokens)},
         "range": {"category": list(tokens["palette"])},
@@ -109,7 +141,11 @@ def untitled(spec: dict) -> dict:
 def _merged(base: dict, own: dict) -> dict:
     merged = dict(base)
     for key, value in own.items():
-        merged[key] = _merged(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+        merged[key] = (
+            _merged(base[key], value)
+            if isinstance(value, dict) and isinstance(base.get(key), dict)
+            else value
+        )
     return merged
 
 
@@ -128,7 +164,7 @@ def picture_svg(svg: str, theme: Theme) -> str:
         style += f"@media (prefers-color-scheme: dark){{svg{{{_variables(theme.dark)}}}}}"
     style += "</style>"
     head = re.match(r"<svg\b[^>]*>", svg)
-    return svg[: head.end()] + style + svg[head.end():] if head else svg
+    return svg[: head.end()] + style + svg[head.end() :] if head else svg
 
 
 def stylesheet(theme: Theme) -> str:
@@ -151,21 +187,65 @@ def check_tokens(table: dict, where: str) -> list[tuple[str, str, str]]:
     for key, value in table.items():
         if key in ("light", "dark"):
             if not isinstance(value, dict):
-                problems.append((where, key, f"[{where}.{key}] must be a table of colours, like {key}.accent = \"#9b2c1f\""))
+                problems.append(
+                    (
+                        where,
+                        key,
+                        f'[{where}.{key}] must be a table of colours, like {key}.accent = "#9b2c1f"',
+                    )
+                )
                 continue
             for name, colour in value.items():
                 if name not in LIGHT:
-                    problems.append((f"{where}.{key}", name, f"unknown colour '{name}' in [{where}.{key}]; known colours: {', '.join(LIGHT)}"))
+                    problems.append(
+                        (
+                            f"{where}.{key}",
+                            name,
+                            f"unknown colour '{name}' in [{where}.{key}]; known colours: {', '.join(LIGHT)}",
+                        )
+                    )
                 elif not isinstance(colour, str) or not COLOR.match(colour):
-                    problems.append((f"{where}.{key}", name, f"colour '{name}' in [{where}.{key}] must be a hex colour like \"#9b2c1f\", got {colour!r}"))
+                    problems.append(
+                        (
+                            f"{where}.{key}",
+                            name,
+                            f"colour '{name}' in [{where}.{key}] must be a hex colour like \"#9b2c1f\", got {colour!r}",
+                        )
+                    )
         elif key not in known:
-            problems.append((where, key, f"unknown key '{key}' in [{where}]; known keys: {', '.join(known)}"))
+            problems.append(
+                (where, key, f"unknown key '{key}' in [{where}]; known keys: {', '.join(known)}")
+            )
         elif key in FONTS and (not isinstance(value, str) or not FONT_LIST.match(value)):
-            problems.append((where, key, f"key '{key}' in [{where}] must be a list of font names like \"Georgia, serif\" (letters, digits, spaces, commas, quotes, hyphens)"))
-        elif key in SIZES and (isinstance(value, bool) or not isinstance(value, (int, float)) or not 6 <= value <= 48):
-            problems.append((where, key, f"key '{key}' in [{where}] must be a size in pixels from 6 to 48, got {value!r}"))
-        elif key == "palette" and (not isinstance(value, list) or not value or not all(isinstance(c, str) and COLOR.match(c) for c in value)):
-            problems.append((where, key, f"key 'palette' in [{where}] must be a list of hex colours like [\"#0072b2\", \"#c4520a\"]"))
+            problems.append(
+                (
+                    where,
+                    key,
+                    f"key '{key}' in [{where}] must be a list of font names like \"Georgia, serif\" (letters, digits, spaces, commas, quotes, hyphens)",
+                )
+            )
+        elif key in SIZES and (
+            isinstance(value, bool) or not isinstance(value, (int, float)) or not 6 <= value <= 48
+        ):
+            problems.append(
+                (
+                    where,
+                    key,
+                    f"key '{key}' in [{where}] must be a size in pixels from 6 to 48, got {value!r}",
+                )
+            )
+        elif key == "palette" and (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(c, str) and COLOR.match(c) for c in value)
+        ):
+            problems.append(
+                (
+                    where,
+                    key,
+                    f'key \'palette\' in [{where}] must be a list of hex colours like ["#0072b2", "#c4520a"]',
+                )
+            )
     return problems
 
 

@@ -70,8 +70,14 @@ class _Worker:
 class Workers:
     """Up to `size` worker processes fed by one thread, so that callers never wait for them to start."""
 
-    def __init__(self, size: int, preload: list[str], retire_above: int | None = None,
-                 setup=None, memory_limit: int | None = None):
+    def __init__(
+        self,
+        size: int,
+        preload: list[str],
+        retire_above: int | None = None,
+        setup=None,
+        memory_limit: int | None = None,
+    ):
         self.size = size
         self.retire_above = retire_above
         self.setup = setup
@@ -111,15 +117,27 @@ class Workers:
         while not self.stopped:
             self._dispatch()
             busy = [worker for worker in self.workers if worker.task]
-            deadlines = [worker.started + worker.task.limit for worker in busy if worker.task.limit is not None]
+            deadlines = [
+                worker.started + worker.task.limit
+                for worker in busy
+                if worker.task.limit is not None
+            ]
             timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
-            for connection in wait([self.wake_reader, *(worker.connection for worker in busy)], timeout):
+            for connection in wait(
+                [self.wake_reader, *(worker.connection for worker in busy)], timeout
+            ):
                 if connection is self.wake_reader:
                     self.wake_reader.recv_bytes()
                 else:
-                    self._receive(next(worker for worker in busy if worker.connection is connection))
+                    self._receive(
+                        next(worker for worker in busy if worker.connection is connection)
+                    )
             for worker in busy:
-                if worker.task and worker.task.limit is not None and time.monotonic() > worker.started + worker.task.limit:
+                if (
+                    worker.task
+                    and worker.task.limit is not None
+                    and time.monotonic() > worker.started + worker.task.limit
+                ):
                     self._remove(worker, TimeLimitExceeded())
 
     def _dispatch(self) -> None:
@@ -158,8 +176,11 @@ class Workers:
     def _start(self) -> _Worker:
         ours, theirs = self.context.Pipe()
         process = self.context.Process(
-            target=_serve, args=(theirs, self.retire_above, self.setup, self.lifeline,
-                                 self.memory_limit), daemon=True, name="scrolly-worker")
+            target=_serve,
+            args=(theirs, self.retire_above, self.setup, self.lifeline, self.memory_limit),
+            daemon=True,
+            name="scrolly-worker",
+        )
         process.start()
         theirs.close()
         worker = _Worker(next(self.numbers), process, ours)
@@ -188,8 +209,13 @@ class Workers:
             worker.task.future.set_exception(error)
 
 
-def _serve(connection: Connection, retire_above: int | None, setup, lifeline: Connection,
-           memory_limit: int | None) -> None:
+def _serve(
+    connection: Connection,
+    retire_above: int | None,
+    setup,
+    lifeline: Connection,
+    memory_limit: int | None,
+) -> None:
     """A worker's life: run each task it is sent and send back its result, until the build
     process goes or the worker has grown too big.
 

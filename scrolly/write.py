@@ -28,14 +28,46 @@ def check_output(root: Path, out: Path) -> None:
     """Refuse an output folder that would overwrite the project or someone's files."""
     project, target = root.resolve(), out.resolve()
     if target == project or project.is_relative_to(target):
-        raise ProjectError([Problem(out, 1, f"the output folder {out} is the project folder {root} or contains it: every build replaces the output folder whole, so choose another one, like {root / 'dist'}")])
+        raise ProjectError(
+            [
+                Problem(
+                    out,
+                    1,
+                    f"the output folder {out} is the project folder {root} or contains it: every build replaces the output folder whole, so choose another one, like {root / 'dist'}",
+                )
+            ]
+        )
     for name in INPUT_FOLDERS:
         if target.is_relative_to(project / name) or target.is_relative_to((root / name).resolve()):
-            raise ProjectError([Problem(out, 1, f"the output folder {out} is the project's {name}/ folder or inside it, where your own files are: every build replaces the output folder whole, so choose another one, like {root / 'dist'}")])
+            raise ProjectError(
+                [
+                    Problem(
+                        out,
+                        1,
+                        f"the output folder {out} is the project's {name}/ folder or inside it, where your own files are: every build replaces the output folder whole, so choose another one, like {root / 'dist'}",
+                    )
+                ]
+            )
     if target.exists() and not target.is_dir():
-        raise ProjectError([Problem(out, 1, "the output path is a file, not a folder: remove it or choose another --out")])
+        raise ProjectError(
+            [
+                Problem(
+                    out,
+                    1,
+                    "the output path is a file, not a folder: remove it or choose another --out",
+                )
+            ]
+        )
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).exists():
-        raise ProjectError([Problem(out, 1, f"the output folder is not empty and was not written by scrolly (no {MARKER} file in it): every build replaces it whole, so choose an empty or new folder")])
+        raise ProjectError(
+            [
+                Problem(
+                    out,
+                    1,
+                    f"the output folder is not empty and was not written by scrolly (no {MARKER} file in it): every build replaces it whole, so choose an empty or new folder",
+                )
+            ]
+        )
 
 
 def write_site(files: dict[str, bytes], out: Path) -> None:
@@ -46,10 +78,16 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
         _remove_stale(parent, out.name)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-{os.getpid()}-", dir=parent))
     except (FileExistsError, NotADirectoryError):
-        blocker = next((p for p in [parent, *parent.parents] if p.exists() and not p.is_dir()), parent)
-        raise ProjectError([Problem(out, 1, f"cannot write the output folder: {blocker} is a file, not a folder")])
+        blocker = next(
+            (p for p in [parent, *parent.parents] if p.exists() and not p.is_dir()), parent
+        )
+        raise ProjectError(
+            [Problem(out, 1, f"cannot write the output folder: {blocker} is a file, not a folder")]
+        )
     except OSError as err:
-        raise ProjectError([Problem(out, 1, f"cannot write the output folder: {err.strerror or err}")])
+        raise ProjectError(
+            [Problem(out, 1, f"cannot write the output folder: {err.strerror or err}")]
+        )
     try:
         for relative, data in files.items():
             target = staging / relative
@@ -59,7 +97,9 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
         staging.chmod(0o755)
         _swap(staging, out.resolve())
     except OSError as err:
-        raise ProjectError([Problem(out, 1, f"cannot write the output folder: {err.strerror or err}")])
+        raise ProjectError(
+            [Problem(out, 1, f"cannot write the output folder: {err.strerror or err}")]
+        )
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -72,7 +112,9 @@ def digests(files: dict[str, bytes]) -> dict[str, str]:
     (the dev server then refreshes them without reloading the page).
     """
     return {
-        path: hashlib.sha256(STYLESHEET_LINK.sub(b"", data) if path.endswith(".html") else data).hexdigest()
+        path: hashlib.sha256(
+            STYLESHEET_LINK.sub(b"", data) if path.endswith(".html") else data
+        ).hexdigest()
         for path, data in files.items()
     }
 

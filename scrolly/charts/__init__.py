@@ -18,5 +18,15 @@ from .pending import PendingCharts
 from .pictures import with_values
 from .runtime import start_vega_runtime
 
-__all__ = ["Chart", "ChartCache", "ChartWorker", "Param", "PendingCharts", "chart_paths",
-           "compile_chart", "start_vega_runtime", "state_key", "with_values"]
+__all__ = [
+    "Chart",
+    "ChartCache",
+    "ChartWorker",
+    "Param",
+    "PendingCharts",
+    "chart_paths",
+    "compile_chart",
+    "start_vega_runtime",
+    "state_key",
+    "with_values",
+]

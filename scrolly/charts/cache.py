@@ -115,7 +115,9 @@ class ChartCache:
     def _picture_path(self, key: str, values: dict, chart: Chart) -> Path | None:
         if self.folder is None:
             return None
-        return self.folder / "states" / f"{_state_file(key, state_key(values))}.{chart.picture_type}"
+        return (
+            self.folder / "states" / f"{_state_file(key, state_key(values))}.{chart.picture_type}"
+        )
 
     def store(self, chart: Chart, key: str) -> None:
         """Write the chart and its pictures; a cache that cannot be written only costs time."""
@@ -135,7 +137,9 @@ class ChartCache:
             )
             charts = self.folder / "charts"
             atomic_write(charts / f"{chart.name}-{key}.json", dumps(record).encode())
-            atomic_write(charts / f"{chart.name}.inputs.json", json.dumps(list(chart.inputs)).encode())
+            atomic_write(
+                charts / f"{chart.name}.inputs.json", json.dumps(list(chart.inputs)).encode()
+            )
             for state, picture in chart.pictures.items():
                 name = f"{_state_file(key, state)}.{chart.picture_type}"
                 atomic_write(self.folder / "states" / name, picture)

@@ -13,13 +13,26 @@ from ..problems import Problem, ProjectError
 from ..theme import themed_spec, untitled
 from .data import local_data
 from .model import Chart
-from .module import first_lines, line_of_def, read_table, run_module, unexpected_problem, warnings_of
+from .module import (
+    first_lines,
+    line_of_def,
+    read_table,
+    run_module,
+    unexpected_problem,
+    warnings_of,
+)
 from .rows import compile_without_rows, forget_records, install_altair_shortcuts
 from .pictures import MAX_SVG_BYTES, draw_states, png_of, render_states, svg_of, svg_size
 from .reads import ReadRecorder, tracked_inputs, untracked_reason
 from .selections import live_selections, selection_params
-from .spec import (chart_params, invalid_chart_problem, metadata_problems, shared_rows,
-                   title_texts, valid_spec)
+from .spec import (
+    chart_params,
+    invalid_chart_problem,
+    metadata_problems,
+    shared_rows,
+    title_texts,
+    valid_spec,
+)
 
 
 class ChartWorker:
@@ -35,8 +48,14 @@ class ChartWorker:
         self.held: dict[str, Chart] = {}
 
 
-def compile_chart(name: str, path: Path, states: list[dict], png: bool = True,
-                  worker: ChartWorker | None = None, theme: dict | None = None) -> Chart | list[Problem]:
+def compile_chart(
+    name: str,
+    path: Path,
+    states: list[dict],
+    png: bool = True,
+    worker: ChartWorker | None = None,
+    theme: dict | None = None,
+) -> Chart | list[Problem]:
     """Run one chart module, compile its chart and draw the given states.
 
     `theme` (scrolly.theme's chart tokens) is laid under the chart's own config. Returns
@@ -72,7 +91,9 @@ def _compiled(name: str, path: Path, png: bool, reads: ReadRecorder, theme: dict
     vega_lite = themed_spec(vega_lite, theme) if theme else vega_lite
     try:
         # the page shows the title in HTML above the chart: drawn too, it would show twice
-        vega = shared_rows(vega_lite, compile_without_rows(untitled(vega_lite), vlc.vegalite_to_vega))
+        vega = shared_rows(
+            vega_lite, compile_without_rows(untitled(vega_lite), vlc.vegalite_to_vega)
+        )
         svg = svg_of(vega)
         png = png_of(svg) if png or len(svg) > MAX_SVG_BYTES else b""
     except Exception as err:
@@ -119,15 +140,22 @@ def _untracked_warning(reads, path: Path) -> Problem | None:
         return None
     what, event, file, line = untracked
     where = path if not file or Path(file).resolve() == path.resolve() else Path(file)
-    return Problem(where, line if file else line_of_def(path), (
-        "warning: this chart is not cached, because scrolly cannot follow what it reads when "
-        f"it {what} ({event}); it is compiled afresh on every build"))
+    return Problem(
+        where,
+        line if file else line_of_def(path),
+        (
+            "warning: this chart is not cached, because scrolly cannot follow what it reads when "
+            f"it {what} ({event}); it is compiled afresh on every build"
+        ),
+    )
 
 
 # -- tasks sent to worker processes (each gets the worker's ChartWorker first) -----------
 
-def compile_task(worker: ChartWorker, name: str, path: Path, states: list[dict], png: bool,
-                 theme: dict | None):
+
+def compile_task(
+    worker: ChartWorker, name: str, path: Path, states: list[dict], png: bool, theme: dict | None
+):
     return compile_chart(name, path, states, png, worker, theme)
 
 

@@ -49,7 +49,9 @@ def _visit(node, path: Path, datasets: dict, problems: list[Problem]):
         else:
             copied[key] = _visit(value, path, datasets, problems)
     if isinstance(node.get("datasets"), dict):
-        copied["datasets"] = {name: datasets.get(name, rows) for name, rows in node["datasets"].items()}
+        copied["datasets"] = {
+            name: datasets.get(name, rows) for name, rows in node["datasets"].items()
+        }
     return copied
 
 
@@ -66,7 +68,9 @@ def _local(data: dict, path: Path, datasets: dict, problems: list[Problem]) -> d
         try:
             values = read_values(file.read_bytes(), kind, fmt)
         except ValueError as err:
-            problems.append(Problem(path, line_of_text(path, url), f"cannot read {_shown(file, path)}: {err}"))
+            problems.append(
+                Problem(path, line_of_text(path, url), f"cannot read {_shown(file, path)}: {err}")
+            )
             return data
         rest = {k: v for k, v in data.items() if k not in ("url", "format")}
         return {**rest, "values": values, **_format_left(fmt, kind)}
@@ -80,7 +84,9 @@ def _local(data: dict, path: Path, datasets: dict, problems: list[Problem]) -> d
     try:
         values = read_values(text.encode(), kind, fmt)
     except ValueError as err:
-        problems.append(Problem(path, line_of_def(path), f"cannot read the chart's inline {kind} data: {err}"))
+        problems.append(
+            Problem(path, line_of_def(path), f"cannot read the chart's inline {kind} data: {err}")
+        )
         return data
     rest = {k: v for k, v in data.items() if k != "format"}
     if "values" in data:
@@ -95,10 +101,15 @@ def resolve(url: str, module: Path) -> tuple[Path | None, str | None]:
     if SCHEME.match(url):
         if re.match(r"^(https?:)?//", url, re.IGNORECASE):
             name = PurePosixPath(url.split("?")[0].split("#")[0]).name or "the file"
-            return None, (f"data URL {url} is on another host, and the page loads nothing from "
-                          f"other hosts (nothing is fetched at build time either): download "
-                          f"{name} into charts/data/ and name it as \"data/{name}\"")
-        return None, f"data URL {url} is not a file of this project: give a path relative to charts/"
+            return None, (
+                f"data URL {url} is on another host, and the page loads nothing from "
+                f"other hosts (nothing is fetched at build time either): download "
+                f'{name} into charts/data/ and name it as "data/{name}"'
+            )
+        return (
+            None,
+            f"data URL {url} is not a file of this project: give a path relative to charts/",
+        )
     relative = PurePosixPath(url.split("?")[0].split("#")[0])
     if relative.is_absolute():
         return None, f"data URL {url} is an absolute path: give a path relative to charts/"
@@ -120,26 +131,34 @@ def read_values(raw: bytes, kind: str, fmt: dict):
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise ValueError(f"not UTF-8 text (byte 0x{raw[err.start]:02x}); save it as UTF-8") from None
+        raise ValueError(
+            f"not UTF-8 text (byte 0x{raw[err.start]:02x}); save it as UTF-8"
+        ) from None
     if kind in ("json", "topojson"):
         try:
             return json.loads(text)
         except json.JSONDecodeError as err:
             raise ValueError(f"invalid JSON at line {err.lineno}: {err.msg}") from None
     if kind not in ("csv", "tsv", "dsv"):
-        raise ValueError(f"data of type {kind!r} cannot be read: use json, csv, tsv, dsv or topojson")
+        raise ValueError(
+            f"data of type {kind!r} cannot be read: use json, csv, tsv, dsv or topojson"
+        )
     delimiter = DELIMITERS.get(kind) or fmt.get("delimiter")
     if not isinstance(delimiter, str) or len(delimiter) != 1:
-        raise ValueError("dsv data needs a one-character format delimiter, like delimiter=\"|\"")
+        raise ValueError('dsv data needs a one-character format delimiter, like delimiter="|"')
     return delimited_rows(text, delimiter, fmt.get("header"))
 
 
 def delimited_rows(text: str, delimiter: str, header: list | None = None) -> list[dict]:
     """Rows as d3-dsv's parse gives them: every value a string, "" for a missing one."""
     rows = list(csv.reader(text.splitlines(), delimiter=delimiter, strict=False))
-    columns = [str(c) for c in header] if isinstance(header, list) else (rows.pop(0) if rows else [])
-    return [{column: (row[i] if i < len(row) else "") for i, column in enumerate(columns)}
-            for row in rows]
+    columns = (
+        [str(c) for c in header] if isinstance(header, list) else (rows.pop(0) if rows else [])
+    )
+    return [
+        {column: (row[i] if i < len(row) else "") for i, column in enumerate(columns)}
+        for row in rows
+    ]
 
 
 def line_of_text(path: Path, text: str) -> int:

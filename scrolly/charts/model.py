@@ -10,8 +10,15 @@ from pathlib import Path
 from ..problems import Problem
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-KINDS = {bool: "boolean", int: "number", float: "number", str: "string", type(None): "null",
-         list: "list", dict: "object"}
+KINDS = {
+    bool: "boolean",
+    int: "number",
+    float: "number",
+    str: "string",
+    type(None): "null",
+    list: "list",
+    dict: "object",
+}
 
 
 @dataclass(frozen=True)
@@ -65,8 +72,11 @@ class Chart:
 
     def bound_inputs(self) -> int:
         """How many inputs (sliders, menus, …) Vega draws for the chart's bound params."""
-        return sum(1 for s in self.vega.get("signals", []) if isinstance(s, dict)
-                   and isinstance(s.get("bind"), dict) and "input" in s["bind"])
+        return sum(
+            1
+            for s in self.vega.get("signals", [])
+            if isinstance(s, dict) and isinstance(s.get("bind"), dict) and "input" in s["bind"]
+        )
 
     def picture(self, values: dict) -> bytes:
         return self.pictures[state_key(values)]

@@ -35,8 +35,16 @@ def run_module(name: str, path: Path, check_as_built: bool = False):
         exec(code, module.__dict__)
         where = "chart()"
         if not callable(getattr(module, "chart", None)):
-            raise ProjectError([Problem(path, 1, "this chart module defines no chart() function: "
-                                        "define one that returns an Altair chart")])
+            raise ProjectError(
+                [
+                    Problem(
+                        path,
+                        1,
+                        "this chart module defines no chart() function: "
+                        "define one that returns an Altair chart",
+                    )
+                ]
+            )
         chart = module.chart() if check_as_built else call_quickly(module.chart)
     except ProjectError:
         raise
@@ -45,14 +53,24 @@ def run_module(name: str, path: Path, check_as_built: bool = False):
     finally:
         if folder in sys.path:
             sys.path.remove(folder)
-        for loaded in [n for n, m in sys.modules.items() if _file_of(m).startswith(folder + os.sep)]:
+        for loaded in [
+            n for n, m in sys.modules.items() if _file_of(m).startswith(folder + os.sep)
+        ]:
             del sys.modules[loaded]
     import altair as alt
 
     if not isinstance(chart, alt.TopLevelMixin):
         got = "nothing (None)" if chart is None else f"a {type(chart).__name__}"
-        raise ProjectError([Problem(path, line_of_def(path), f"chart() returned {got}, not an Altair "
-                                    "chart: end it with 'return alt.Chart(...)…'")])
+        raise ProjectError(
+            [
+                Problem(
+                    path,
+                    line_of_def(path),
+                    f"chart() returned {got}, not an Altair "
+                    "chart: end it with 'return alt.Chart(...)…'",
+                )
+            ]
+        )
     return chart, getattr(module, "table", None)
 
 
@@ -82,8 +100,15 @@ def read_table(function, path: Path) -> list[dict] | None:
     except BaseException as err:
         raise ProjectError([exception_problem(path, err, "table()")]) from None
     if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
-        raise ProjectError([Problem(path, line_of_def(path, "table"),
-                                    "table() must return a list of dicts (one per row)")])
+        raise ProjectError(
+            [
+                Problem(
+                    path,
+                    line_of_def(path, "table"),
+                    "table() must return a list of dicts (one per row)",
+                )
+            ]
+        )
     return [{str(k): v for k, v in row.items()} for row in rows]
 
 
@@ -99,11 +124,16 @@ def exception_problem(path: Path, err: BaseException, where: str = "chart()") ->
         return Problem(path, line, f"{where} ran out of memory{memory_limit_note()}", detail)
     if isinstance(err, SystemExit):
         called = f"sys.exit({'' if err.code is None else repr(err.code)})"
-        return Problem(path, line, f"{where} called {called}: a chart module must return its "
-                       "chart, never end the process", detail)
+        return Problem(
+            path,
+            line,
+            f"{where} called {called}: a chart module must return its chart, never end the process",
+            detail,
+        )
     text = first_lines(err, fallback="")
-    return Problem(path, line, f"{where} raised {type(err).__name__}" + (f": {text}" if text else ""),
-                   detail)
+    return Problem(
+        path, line, f"{where} raised {type(err).__name__}" + (f": {text}" if text else ""), detail
+    )
 
 
 def memory_limit_note(limit_mb: float | None = None) -> str:
@@ -113,8 +143,10 @@ def memory_limit_note(limit_mb: float | None = None) -> str:
         limit_mb = None if limit is None else limit / 2**20
     if limit_mb is None:
         return ""
-    return (f": a chart may use {limit_mb:g} MB while it runs "
-            f"(set {MEMORY_SETTING}=MB to change the limit)")
+    return (
+        f": a chart may use {limit_mb:g} MB while it runs "
+        f"(set {MEMORY_SETTING}=MB to change the limit)"
+    )
 
 
 def line_of_def(path: Path, function: str = "chart") -> int:
@@ -146,8 +178,13 @@ def unexpected_problem(path: Path, err: Exception) -> Problem:
     frames = [f for f in traceback.extract_tb(err.__traceback__) if Path(f.filename) == path]
     line = frames[-1].lineno if frames else line_of_def(path)
     detail = "".join(traceback.format_exception(err))
-    return Problem(path, line, f"scrolly could not handle this chart ({type(err).__name__}: "
-                   f"{first_lines(err, 1)}); run with --verbose for the traceback", detail)
+    return Problem(
+        path,
+        line,
+        f"scrolly could not handle this chart ({type(err).__name__}: "
+        f"{first_lines(err, 1)}); run with --verbose for the traceback",
+        detail,
+    )
 
 
 def warnings_of(heard: list, path: Path) -> tuple[tuple[int, str], ...]:

@@ -32,9 +32,16 @@ class PendingCharts:
     the cached chart.
     """
 
-    def __init__(self, paths: dict[str, Path], cache: ChartCache, pool: Callable[[], Workers],
-                 preview: bool, time_limit: float, theme: dict | None = None,
-                 memory_limit_mb: float | None = None):
+    def __init__(
+        self,
+        paths: dict[str, Path],
+        cache: ChartCache,
+        pool: Callable[[], Workers],
+        preview: bool,
+        time_limit: float,
+        theme: dict | None = None,
+        memory_limit_mb: float | None = None,
+    ):
         self.paths = paths
         self.cache = cache
         self.pool = pool  # the workers, started on first use: a fully cached build starts none
@@ -52,8 +59,9 @@ class PendingCharts:
             else:
                 self.compiling[name] = self._submit(compile_task, name, path, [{}], False, theme)
 
-    def finish(self, states: dict[str, list[dict]], progress=None,
-               png: frozenset[str] = frozenset()) -> dict[str, Chart]:
+    def finish(
+        self, states: dict[str, list[dict]], progress=None, png: frozenset[str] = frozenset()
+    ) -> dict[str, Chart]:
         """Wait for the charts and draw the states they are first shown in, and the 2x PNG
         of the charts named in `png` (a preview draws none).
 
@@ -69,7 +77,10 @@ class PendingCharts:
             if isinstance(outcome, list):
                 problems += outcome
                 continue
-            charts[name], keys[name] = outcome, self.cache.key(self.paths[name], list(outcome.inputs), self.theme)
+            charts[name], keys[name] = (
+                outcome,
+                self.cache.key(self.paths[name], list(outcome.inputs), self.theme),
+            )
             drawing[name] = self._start_drawing(name, outcome, keys[name], states)
         drawing = {name: started for name, started in drawing.items() if started}
         problems += self._add_pictures(charts, drawing)
@@ -106,7 +117,12 @@ class PendingCharts:
         """Draw on the worker that compiled the chart (it holds it), else send the chart along."""
         png = name in self.png
         compiled = self.compiling.get(name)
-        if held and compiled and compiled.worker is not None and self.pool().running(compiled.worker):
+        if (
+            held
+            and compiled
+            and compiled.worker is not None
+            and self.pool().running(compiled.worker)
+        ):
             return self._submit(draw_held_task, name, states, png, on=compiled.worker)
         return self._submit(draw_task, chart, states, png)
 
@@ -143,12 +159,25 @@ class PendingCharts:
         try:
             return task.result()
         except TimeLimitExceeded:
-            return [Problem(path, 1, f"chart() did not finish within {self.time_limit:g} seconds "
-                            "and was stopped: is it reading a huge file or looping forever?")]
+            return [
+                Problem(
+                    path,
+                    1,
+                    f"chart() did not finish within {self.time_limit:g} seconds "
+                    "and was stopped: is it reading a huge file or looping forever?",
+                )
+            ]
         except WorkerFailed as failed:  # what a task let out: still this chart's problem
             last = (str(failed).strip().splitlines() or ["?"])[-1]
-            return [Problem(path, line_of_def(path), f"scrolly could not handle this chart ({last}); "
-                            "run with --verbose for the traceback", str(failed))]
+            return [
+                Problem(
+                    path,
+                    line_of_def(path),
+                    f"scrolly could not handle this chart ({last}); "
+                    "run with --verbose for the traceback",
+                    str(failed),
+                )
+            ]
         except WorkerGone as gone:
             if retry:
                 return self._outcome(retry(), path)
@@ -156,7 +185,11 @@ class PendingCharts:
 
     def _gone_message(self, gone: str) -> str:
         if gone.startswith("exit code"):  # it ended itself
-            return (f"the process compiling the chart ended ({gone}) before the chart was done: "
-                    "a chart module must not end its process (os._exit())")
-        return (f"the process compiling the chart stopped ({gone}) before the chart was done, "
-                f"as one that runs out of memory does{memory_limit_note(self.memory_limit_mb)}")
+            return (
+                f"the process compiling the chart ended ({gone}) before the chart was done: "
+                "a chart module must not end its process (os._exit())"
+            )
+        return (
+            f"the process compiling the chart stopped ({gone}) before the chart was done, "
+            f"as one that runs out of memory does{memory_limit_note(self.memory_limit_mb)}"
+        )

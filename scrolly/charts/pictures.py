@@ -80,7 +80,8 @@ def with_values(vega: dict, values: dict) -> dict:
         copied = dict(node)
         if isinstance(node.get("signals"), list):
             copied["signals"] = [
-                dict(s, value=values[s["name"]]) if isinstance(s, dict) and s.get("name") in values
+                dict(s, value=values[s["name"]])
+                if isinstance(s, dict) and s.get("name") in values
                 else s
                 for s in node["signals"]
             ]

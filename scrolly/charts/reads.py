@@ -107,8 +107,11 @@ def _module_line() -> tuple[str, int]:
     frame = sys._getframe(2)
     while frame is not None:
         filename = frame.f_code.co_filename
-        if not filename.startswith("<") and filename != __file__ and not any(
-                os.path.abspath(filename).startswith(prefix + os.sep) for prefix in skipped):
+        if (
+            not filename.startswith("<")
+            and filename != __file__
+            and not any(os.path.abspath(filename).startswith(prefix + os.sep) for prefix in skipped)
+        ):
             return filename, frame.f_lineno
         frame = frame.f_back
     return "", 1
@@ -140,7 +143,9 @@ def input_bytes(folder: Path, name: str) -> bytes:
     if name.endswith(FOLDER):
         listed = folder / (name[: -len(FOLDER)] or FOLDER)
         try:
-            return b"<folder>" + "\0".join(sorted(os.listdir(listed))).encode("utf-8", "surrogateescape")
+            return b"<folder>" + "\0".join(sorted(os.listdir(listed))).encode(
+                "utf-8", "surrogateescape"
+            )
         except OSError:
             return b"<no folder>"
     file = folder / name

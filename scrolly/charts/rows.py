@@ -122,8 +122,9 @@ def compile_without_rows(vega_lite: dict, compile: Callable[[dict], dict]) -> di
                 if name == "values" and key == "data" and is_records(value):
                     copied[name] = _placeholder(tables, value)
                 elif name == "datasets" and key is None and isinstance(value, dict):
-                    copied[name] = {n: _placeholder(tables, r) if is_records(r) else r
-                                    for n, r in value.items()}
+                    copied[name] = {
+                        n: _placeholder(tables, r) if is_records(r) else r for n, r in value.items()
+                    }
                 else:
                     copied[name] = swap(value, name)
             return copied
@@ -136,8 +137,11 @@ def compile_without_rows(vega_lite: dict, compile: Callable[[dict], dict]) -> di
         return compile(vega_lite)
     vega = compile(light)
     entries = vega.get("data") if isinstance(vega.get("data"), list) else []
-    found = [(entry, _placeholder_index(entry.get("values"))) for entry in entries
-             if isinstance(entry, dict) and _placeholder_index(entry.get("values")) is not None]
+    found = [
+        (entry, _placeholder_index(entry.get("values")))
+        for entry in entries
+        if isinstance(entry, dict) and _placeholder_index(entry.get("values")) is not None
+    ]
     if len(found) != _count_placeholders(vega):
         return compile(vega_lite)
     for entry, index in found:
@@ -187,8 +191,11 @@ def dumps(value: object, memo: dict | None = None, **options) -> str:
         if type(node) is dict:
             return {key: swap(item) for key, item in node.items()}
         if type(node) is list:
-            if len(node) >= LARGE and type(node[0]) is dict and (
-                    memo.get(id(node), (None,))[0] is node or is_records(node)):
+            if (
+                len(node) >= LARGE
+                and type(node[0]) is dict
+                and (memo.get(id(node), (None,))[0] is node or is_records(node))
+            ):
                 return tokens.setdefault(id(node), (node, f"{prefix}{len(tokens)}"))[1]
             if node and type(node[0]) is dict:  # tables are in lists of dicts, never of lists
                 return [swap(item) for item in node]

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 VEGA_SNIPPET = (
     'import {{View, parse}} from "https://cdn.jsdelivr.net/npm/vega@{version}/+esm";\n'
-    'import {{expressionInterpreter}} from '
+    "import {{expressionInterpreter}} from "
     '"https://cdn.jsdelivr.net/npm/vega-interpreter@2.0.0/+esm";\n'
     'import {{Handler}} from "https://cdn.jsdelivr.net/npm/vega-tooltip@1.0.0/+esm";\n'
     "window.vega = {{View, parse, expressionInterpreter, Handler}};\n"

@@ -28,8 +28,11 @@ TIME_SCALES = ("time", "utc")
 
 def selection_params(vega_lite: dict, vega: dict) -> dict[str, Param]:
     """The selection params a step may set, with what each projects on."""
-    names = [p["name"] for p in _vl_params(vega_lite)  # scale-bound ones are pan and zoom
-             if "select" in p and "name" in p and p.get("bind") != "scales"]
+    names = [
+        p["name"]
+        for p in _vl_params(vega_lite)  # scale-bound ones are pan and zoom
+        if "select" in p and "name" in p and p.get("bind") != "scales"
+    ]
     signals = {s["name"]: s for s in _signals(vega) if isinstance(s, dict) and "name" in s}
     scales = {s["name"]: s.get("type", "linear") for s in _scales(vega)}
     params = {}
@@ -38,8 +41,11 @@ def selection_params(vega_lite: dict, vega: dict) -> dict[str, Param]:
         if not isinstance(fields, list) or not fields:
             continue
         unit = re.search(r'unit: "([^"]*)"', json.dumps(signals.get(f"{name}_tuple", {})))
-        select = {"signal": SIGNAL.format(name), "unit": unit.group(1) if unit else "",
-                  "tuple_fields": fields}
+        select = {
+            "signal": SIGNAL.format(name),
+            "unit": unit.group(1) if unit else "",
+            "tuple_fields": fields,
+        }
         if all(f.get("type") == "E" for f in fields):
             select |= {"type": "point", "fields": [f["field"] for f in fields]}
         else:
@@ -48,13 +54,16 @@ def selection_params(vega_lite: dict, vega: dict) -> dict[str, Param]:
                 update = json.dumps(signals.get(f"{name}_{_safe(f['field'])}", {}))
                 scale = re.search(r'invert\(\\"([^"\\]+)\\"', update)
                 kind = scales.get(scale.group(1)) if scale else None
-                channels[f["channel"]] = {"scale": scale.group(1) if scale else "",
-                                          "values": _value_kind(kind)}
+                channels[f["channel"]] = {
+                    "scale": scale.group(1) if scale else "",
+                    "values": _value_kind(kind),
+                }
             select |= {"type": "interval", "channels": channels}
         default = _default(vega_lite, name)
         param = Param(name, f"{select['type']} selection", None, select)
-        params[name] = Param(name, param.kind, default if not param.problem_with(default) else None,
-                             select)
+        params[name] = Param(
+            name, param.kind, default if not param.problem_with(default) else None, select
+        )
     return params
 
 
@@ -67,31 +76,48 @@ def selection_problem(param: Param, value: object) -> str | None:
         fields = select["fields"]
         rows = canonical(param, value)
         if rows is None:
-            return (f"selection '{param.name}' is over several fields ({', '.join(fields)}): give a "
-                    f"list of objects keyed by them, like [{_example(fields)}]")
+            return (
+                f"selection '{param.name}' is over several fields ({', '.join(fields)}): give a "
+                f"list of objects keyed by them, like [{_example(fields)}]"
+            )
         for row in rows:
             if not isinstance(row, dict) or set(row) != set(fields):
-                return (f"selection '{param.name}' takes objects keyed by its fields "
-                        f"({', '.join(fields)}), like [{_example(fields)}], got {json.dumps(row)}")
+                return (
+                    f"selection '{param.name}' takes objects keyed by its fields "
+                    f"({', '.join(fields)}), like [{_example(fields)}], got {json.dumps(row)}"
+                )
             if any(isinstance(v, (dict, list)) for v in row.values()):
                 return f"selection '{param.name}' takes a text, number or boolean per field, got {json.dumps(row)}"
         return None
     channels = select["channels"]
-    example = ", ".join(f'"{c}": [{_bound(s["values"])}, {_bound(s["values"], 1)}]'
-                        for c, s in channels.items())
+    example = ", ".join(
+        f'"{c}": [{_bound(s["values"])}, {_bound(s["values"], 1)}]' for c, s in channels.items()
+    )
     if not isinstance(value, dict) or set(value) != set(channels):
-        return (f"interval selection '{param.name}' takes an object with a [from, to] pair for each "
-                f"of its channels ({', '.join(channels)}), like {{{example}}}, got {json.dumps(value)}")
+        return (
+            f"interval selection '{param.name}' takes an object with a [from, to] pair for each "
+            f"of its channels ({', '.join(channels)}), like {{{example}}}, got {json.dumps(value)}"
+        )
     for channel, bounds in value.items():
         kind = channels[channel]["values"]
         if kind is None:
-            return f"interval selection '{param.name}' is over a scale a step cannot set ({channel})"
-        ok = isinstance(bounds, list) and len(bounds) == 2 and all(
-            (_is_number(b) if kind == "number" else isinstance(b, str) and DATE.match(b)) for b in bounds)
+            return (
+                f"interval selection '{param.name}' is over a scale a step cannot set ({channel})"
+            )
+        ok = (
+            isinstance(bounds, list)
+            and len(bounds) == 2
+            and all(
+                (_is_number(b) if kind == "number" else isinstance(b, str) and DATE.match(b))
+                for b in bounds
+            )
+        )
         if not ok:
             what = "two numbers" if kind == "number" else 'two dates like "2023-07-11"'
-            return (f"interval selection '{param.name}' takes {what} for '{channel}', "
-                    f"got {json.dumps(bounds)}")
+            return (
+                f"interval selection '{param.name}' takes {what} for '{channel}', "
+                f"got {json.dumps(bounds)}"
+            )
     return None
 
 
@@ -156,17 +182,26 @@ def _following(signal, selects: dict, done: set):
     for selection, select in selects.items():
         ours = select["signal"]
         if select["type"] == "point" and name == f"{selection}_modify" and name not in done:
-            rule = {"events": {"signal": ours}, "update": f'modify("{selection}_store", {ours}, true)'}
-        elif select["type"] == "interval" and name.removeprefix(f"{selection}_") in select["channels"] \
-                and name.startswith(f"{selection}_") and name not in done:
+            rule = {
+                "events": {"signal": ours},
+                "update": f'modify("{selection}_store", {ours}, true)',
+            }
+        elif (
+            select["type"] == "interval"
+            and name.removeprefix(f"{selection}_") in select["channels"]
+            and name.startswith(f"{selection}_")
+            and name not in done
+        ):
             channel = name.removeprefix(f"{selection}_")
             info = select["channels"][channel]
             cast = "toDate" if info["values"] == "date" else "toNumber"
             scale = json.dumps(info["scale"])
             bound = f"{ours}.{channel}"
-            rule = {"events": {"signal": ours},
-                    "update": f"{ours} && {bound} ? [scale({scale}, {cast}({bound}[0])), "
-                              f"scale({scale}, {cast}({bound}[1]))] : [0, 0]"}
+            rule = {
+                "events": {"signal": ours},
+                "update": f"{ours} && {bound} ? [scale({scale}, {cast}({bound}[0])), "
+                f"scale({scale}, {cast}({bound}[1]))] : [0, 0]",
+            }
         else:
             continue
         done.add(name)

@@ -11,6 +11,7 @@ from .model import DATE, Param
 from .module import first_lines, line_of_def, run_module
 from .rows import schema_sample
 
+
 def valid_spec(chart) -> dict:
     """The chart's Vega-Lite spec, checked against the schema.
 
@@ -45,10 +46,16 @@ def metadata_problems(path: Path, spec: dict) -> list[Problem]:
     line = line_of_def(path)
     problems = []
     if not spec.get("title"):
-        problems.append(Problem(path, line, "the chart has no title: add .properties(title=\"…\")"))
+        problems.append(Problem(path, line, 'the chart has no title: add .properties(title="…")'))
     if not spec.get("description"):
-        problems.append(Problem(path, line, "the chart has no description: add "
-                                ".properties(description=\"…\"), the text screen readers read"))
+        problems.append(
+            Problem(
+                path,
+                line,
+                "the chart has no description: add "
+                '.properties(description="…"), the text screen readers read',
+            )
+        )
     return problems
 
 

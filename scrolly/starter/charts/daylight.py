@@ -50,13 +50,32 @@ def chart():
     # (None: no place stands out). Steps write focus="Oslo"; the chart declares it.
     focus = alt.param(name="focus", value=None)
     rows = [{**row, "hours": float(row["hours"])} for row in table()]
+
     # A colour for each case: no place in focus (all lines alike), this place, another place.
     def by_focus(none, this, other):
-        return alt.when("focus === null").then(alt.value(none)).when("datum.place === focus").then(alt.value(this)).otherwise(alt.value(other))
+        return (
+            alt.when("focus === null")
+            .then(alt.value(none))
+            .when("datum.place === focus")
+            .then(alt.value(this))
+            .otherwise(alt.value(other))
+        )
 
     base = alt.Chart(alt.Data(values=rows)).encode(
-        x=alt.X("month:O", sort=MONTHS, title=None, axis=alt.Axis(labelAngle=0, labelExpr="width < 360 ? substring(datum.label, 0, 1) : datum.label")),
-        y=alt.Y("hours:Q", title="Hours of daylight", scale=alt.Scale(domain=[0, 24]), axis=alt.Axis(values=[0, 6, 12, 18, 24])),
+        x=alt.X(
+            "month:O",
+            sort=MONTHS,
+            title=None,
+            axis=alt.Axis(
+                labelAngle=0, labelExpr="width < 360 ? substring(datum.label, 0, 1) : datum.label"
+            ),
+        ),
+        y=alt.Y(
+            "hours:Q",
+            title="Hours of daylight",
+            scale=alt.Scale(domain=[0, 24]),
+            axis=alt.Axis(values=[0, 6, 12, 18, 24]),
+        ),
     )
     lines = base.mark_line(point=True).encode(
         color=by_focus(INK, HIGHLIGHT, MUTED_LINE),
@@ -65,25 +84,35 @@ def chart():
         tooltip=["place:N", "month:O", alt.Tooltip("hours:Q", title="hours of daylight")],
     )
     # Each line is named at its right end, so no colour legend is needed.
-    labels = base.mark_text(align="left", dx=6, fontSize=12).encode(
-        text="place:N",
-        color=by_focus(INK, HIGHLIGHT, MUTED_TEXT),
-    ).transform_filter(alt.datum.month == "Dec")
+    labels = (
+        base.mark_text(align="left", dx=6, fontSize=12)
+        .encode(
+            text="place:N",
+            color=by_focus(INK, HIGHLIGHT, MUTED_TEXT),
+        )
+        .transform_filter(alt.datum.month == "Dec")
+    )
     return (
         alt.layer(lines, labels)
         .add_params(focus)
         .properties(
             width=WIDTH,
             height=HEIGHT,
-            title=alt.Title("Hours of daylight on the 15th of each month", anchor="start", fontSize=16),
+            title=alt.Title(
+                "Hours of daylight on the 15th of each month", anchor="start", fontSize=16
+            ),
             description=(
                 "Line chart of the hours of daylight on the 15th of each month in four places. "
                 "Quito, on the equator, has 12.1 hours all year. Madrid ranges from 9.3 hours in "
                 "December to 15.0 in June, Oslo from 6.0 to 18.8, and Tromsø from none in "
                 "December and January to 24 hours in June and July."
             ),
-            usermeta={"source": "Computed from each place's latitude with the standard sunrise equation"},
+            usermeta={
+                "source": "Computed from each place's latitude with the standard sunrise equation"
+            },
         )
         .configure_view(stroke=None)
-        .configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#3d3d3d", gridColor="#ececec")
+        .configure_axis(
+            labelFontSize=12, titleFontSize=12, labelColor="#3d3d3d", gridColor="#ececec"
+        )
     )
