@@ -15,7 +15,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from .content import Chapter, Figure, Scrolly
+from .blocks import Chapter, Figure, Scrolly
 from .problems import Problem, ProjectError
 
 CACHE_FOLDER = "descriptions"

@@ -26,7 +26,7 @@ from importlib import resources
 from .charts import Chart
 from .charts.rows import is_records
 from .config import Config
-from .content import Chapter, Figure, Scrolly
+from .blocks import Chapter, Figure, Scrolly
 
 HOST_SCRIPT = "embed.js"
 SNIPPET_WIDTH = 560  # px: the column width the snippet's default height assumes

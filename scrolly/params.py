@@ -12,7 +12,7 @@ import math
 import re
 from pathlib import Path
 
-from .content import PARAM_NAME
+from .values import PARAM_NAME
 from .problems import Problem
 
 VEGA_SIGNALS = ("width", "height", "padding", "autosize", "background")  # every Vega view has these

@@ -22,7 +22,8 @@ from .charts.module import unexpected_problem
 from .charts.rows import dumps
 from .config import Config
 from .csp import with_policy
-from .content import Chapter, Figure, Scrolly, chart_uses, markdown
+from .blocks import Chapter, Figure, Scrolly, chart_uses
+from .content import markdown
 from .describe import figure_alt, picture_alt, step_alts
 from .embed import downloads, embed_files, embed_snippet, lead_chart, social_meta
 from .files import unreadable

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .content import Scrolly, Step
+from .blocks import Scrolly, Step
 from .stickies import Sticky
 
 
