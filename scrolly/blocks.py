@@ -90,6 +90,9 @@ class ChartUse:
     first: dict | None  # the values it is first shown with; None for a section without steps
     stickies: tuple[str, ...] | None = None  # for a chart a step names with show=: the
     # section's stickies (the other names show= could have meant)
+    states: tuple[
+        dict, ...
+    ] = ()  # the values set so far at each step showing it (a figure: its values)
 
 
 def chart_uses(chapters: list[Chapter]):
@@ -101,7 +104,14 @@ def chart_uses(chapters: list[Chapter]):
                 yield from _section_uses(chapter.path, block)
             elif isinstance(block, Figure):
                 settings = ((block.values, block.line),)
-                yield ChartUse(chapter.path, block.line, block.chart, settings, block.values)
+                yield ChartUse(
+                    chapter.path,
+                    block.line,
+                    block.chart,
+                    settings,
+                    block.values,
+                    states=(block.values,),
+                )
 
 
 def _section_uses(path: Path, block: Scrolly):
@@ -114,9 +124,10 @@ def _section_uses(path: Path, block: Scrolly):
     for name in names:
         steps = [(step, values) for step, (graphic, values) in shown if graphic == name]
         settings = tuple((step.values, step.line) for step, _ in steps)
-        first = steps[0][1] if steps else None
+        states = tuple(values for _, values in steps)
+        first = states[0] if states else None
         if name == block.chart:
-            yield ChartUse(path, block.line, name, settings, first)
+            yield ChartUse(path, block.line, name, settings, first, states=states)
         else:
             named = tuple(sorted(stickies))
-            yield ChartUse(path, steps[0][0].line, name, settings, first, named)
+            yield ChartUse(path, steps[0][0].line, name, settings, first, named, states)

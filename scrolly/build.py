@@ -7,30 +7,28 @@ processes, the chart cache and its memory, the Jinja environment) and the settin
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from .charts import Chart, ChartCache, ChartWorker, PendingCharts, chart_paths, start_vega_runtime
+from .charts import ChartCache, ChartWorker, PendingCharts, chart_paths, start_vega_runtime
 from .config import Config, load_config
 from .content import Chapter, chart_uses, read_chapters
-from .stickies import sticky_name_problems
 from .describe import alt_warnings, module_descriptions
 from .files import template_files, unreadable_files
-from .params import date_problem, param_name_problems
-from .problems import Problem, ProjectError, did_you_mean
+from .params import param_name_problems
+from .problems import Problem, ProjectError
 from .render import Templates, render_site
 from .settings import Settings, load_settings
+from .checks import check_chart_names, check_values
 from .write import check_output, digests, write_site
 
 if TYPE_CHECKING:
     from .workers import Workers
 
 CACHE = ".scrolly-cache"
-UNNAMED = re.compile(r"param_[0-9a-f]+")  # the names Altair gives params made without name=
 Mode = Literal["build", "check", "preview"]
 # build: the published site; check: validate, write nothing; preview: the dev server's
 # build, without what only a published site needs (2x PNGs, pictures of step states)
@@ -254,69 +252,3 @@ def png_charts(config: Config, chapters: list[Chapter]) -> frozenset[str]:
     and needs base_url for the absolute address cards require."""
     first = next(chart_uses(chapters), None)
     return frozenset([first.chart]) if config.base_url and first else frozenset()
-
-
-def check_chart_names(chapters: list[Chapter], paths: dict[str, Path]) -> None:
-    """Every section, step and figure must name a chart module of the project (or, for a
-    step's show=, a sticky of its section), and no sticky may take a chart's name."""
-    known = ", ".join(paths) or "none yet"
-    problems = [
-        _unknown_chart(use, paths, known) for use in chart_uses(chapters) if use.chart not in paths
-    ]
-    problems += sticky_name_problems(chapters, paths)
-    if problems:
-        raise ProjectError(problems)
-
-
-def _unknown_chart(use, paths: dict[str, Path], known: str) -> Problem:
-    if use.stickies is None:
-        return Problem(
-            use.path,
-            use.line,
-            f"unknown chart '{use.chart}'{did_you_mean(use.chart, paths)}: "
-            f"there is no charts/{use.chart}.py (charts: {known})",
-        )
-    names = [*use.stickies, *paths]
-    stickies = ", ".join(use.stickies) or "none"
-    return Problem(
-        use.path,
-        use.line,
-        f'show="{use.chart}" names no sticky of this section and no chart'
-        f"{did_you_mean(use.chart, names)} (stickies: {stickies}; charts: {known})",
-    )
-
-
-def check_values(chapters: list[Chapter], charts: dict[str, Chart]) -> None:
-    """Every value a step or figure sets must name a param of its chart, of the right kind."""
-    problems = []
-    for use in chart_uses(chapters):
-        chart = charts.get(use.chart)
-        for values, line in use.settings if chart else ():
-            for name, value in values.items():
-                message = _value_message(chart, name, value)
-                if message:
-                    problems.append(Problem(use.path, line, message))
-    if problems:
-        raise ProjectError(problems)
-
-
-def _value_message(chart: Chart, name: str, value: object) -> str | None:
-    param = chart.params.get(name)
-    if param is None:
-        unnamed = [p for p in chart.params if UNNAMED.fullmatch(p)]
-        named = [p for p in chart.params if p not in unnamed]
-        declared = ", ".join(named) or "none"
-        message = (
-            f"chart '{chart.name}' has no param '{name}'{did_you_mean(name, named)} "
-            f"(its params: {declared})"
-        )
-        if unnamed:
-            message += (
-                f"; it has {len(unnamed)} unnamed param{'s' if len(unnamed) > 1 else ''}, "
-                f"which Altair calls {', '.join(unnamed)}: give "
-                f"{'them' if len(unnamed) > 1 else 'it'} a name, like "
-                f'alt.param(name="{name}", …) or alt.selection_point(name="{name}", …)'
-            )
-        return message
-    message = param.problem_with(value) or date_problem(param, value)
-    return f"{message}, for chart '{chart.name}'" if message else None

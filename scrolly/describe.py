@@ -15,7 +15,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from .blocks import Chapter, Figure, Scrolly
+from .blocks import Chapter, Figure, Scrolly, chart_uses
 from .problems import Problem, ProjectError
 
 CACHE_FOLDER = "descriptions"
@@ -33,24 +33,12 @@ def has_describe(path: Path) -> bool:
 def states_to_describe(chapters: list[Chapter], charts: dict) -> dict[str, list[dict]]:
     """Every full state (defaults and the values set so far) each chart is shown in."""
     wanted: dict[str, list[dict]] = {}
-    for chapter in chapters:
-        for block in chapter.blocks:
-            shown = (
-                block.shown()
-                if isinstance(block, Scrolly)
-                else [(getattr(block, "chart", None), getattr(block, "values", {}))]
-            )
-            for graphic, values in shown:
-                chart = (
-                    charts.get(graphic)
-                    if not (isinstance(block, Scrolly) and block.sticky(graphic))
-                    else None
-                )
-                if chart is None:
-                    continue
-                state = full_state(chart, values)
-                if state not in wanted.setdefault(chart.name, []):
-                    wanted[chart.name].append(state)
+    for use in chart_uses(chapters):
+        chart = charts.get(use.chart)
+        for values in use.states if chart else ():
+            state = full_state(chart, values)
+            if state not in wanted.setdefault(chart.name, []):
+                wanted[chart.name].append(state)
     return wanted
 
 

@@ -18,7 +18,27 @@ ABSOLUTE_LINES = re.compile(r"^[MLZ\d.,\-\s]*$")
 
 
 def smaller_svg(svg: str) -> str:
-    return round_coordinates(cull_hidden_shapes(svg))
+    return numbered_ids(round_coordinates(cull_hidden_shapes(svg)))
+
+
+COUNTED_ID = re.compile(r' id="([A-Za-z_]+?)(\d+)"')
+
+
+def numbered_ids(svg: str) -> str:
+    """Number the SVG's clip and gradient ids from 1 in the order they are defined.
+
+    Vega takes them from a counter that lives as long as the process, so the same chart
+    drawn after others in a chart worker would come out with other ids: a build would not
+    be byte-identical to the one before.
+    """
+    renamed = {}
+    for match in COUNTED_ID.finditer(svg):
+        old = match.group(1) + match.group(2)
+        renamed.setdefault(old, f"{match.group(1)}{len(renamed) + 1}")
+    if not renamed:
+        return svg
+    names = re.compile(r'(?<=id=")(%s)(?=")|(?<=#)(%s)(?=[)"])' % (("|".join(renamed),) * 2))
+    return names.sub(lambda m: renamed[m.group(0)], svg)
 
 
 def cull_hidden_shapes(svg: str) -> str:

@@ -56,3 +56,22 @@ def test_culling_a_zoomed_map_drops_shapes_and_changes_no_pixel(browser):
     )
     page.close()
     assert differing == 0
+
+
+def test_a_chart_drawn_again_in_the_same_process_gives_the_same_svg():
+    """Vega numbers clip paths from a counter that lives as long as the chart worker, so
+    without renumbering a chart drawn after others would differ from build to build."""
+    import altair as alt
+    import vl_convert as vlc
+
+    from scrolly.charts.pictures import svg_of
+
+    chart = alt.Chart(alt.Data(values=[{"x": 1, "y": 2}, {"x": 3, "y": 4}])).mark_line(
+        clip=True
+    ).encode(x="x:Q", y="y:Q")
+    vega = vlc.vegalite_to_vega(chart.to_dict())
+    first, second = svg_of(vega), svg_of(vega)
+    raw = vlc.vega_to_svg(vega)
+    assert re.search(r'id="clip\d+"', first)
+    assert re.findall(r'id="clip\d+"', raw) != re.findall(r'id="clip\d+"', vlc.vega_to_svg(vega))
+    assert first == second
