@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Callable
+from functools import partial
 from itertools import chain
 
 SCALARS = frozenset({str, int, float, bool, type(None)})
@@ -87,14 +88,21 @@ def schema_sample(spec: dict) -> dict:
     would find in the whole spec. Only the dicts on the way to the tables are copied.
     """
 
+    return with_tables(spec, lambda rows: rows[:1])
+
+
+def with_tables(spec: dict, replace: Callable[[list], object]) -> dict:
+    """A copy of the spec with each inline table of records (a view's `data.values`, the
+    top-level `datasets`) replaced by `replace(rows)`; only the dicts on the way are copied."""
+
     def visit(node, key: str | None):
         if isinstance(node, dict):
             copied = {}
             for name, value in node.items():
                 if name == "values" and key == "data" and is_records(value):
-                    copied[name] = value[:1]
+                    copied[name] = replace(value)
                 elif name == "datasets" and key is None and isinstance(value, dict):
-                    copied[name] = {n: r[:1] if is_records(r) else r for n, r in value.items()}
+                    copied[name] = {n: replace(r) if is_records(r) else r for n, r in value.items()}
                 else:
                     copied[name] = visit(value, name)
             return copied
@@ -115,24 +123,7 @@ def compile_without_rows(vega_lite: dict, compile: Callable[[dict], dict]) -> di
     """
     tables: list[list] = []
 
-    def swap(node, key: str | None):
-        if isinstance(node, dict):
-            copied = {}
-            for name, value in node.items():
-                if name == "values" and key == "data" and is_records(value):
-                    copied[name] = _placeholder(tables, value)
-                elif name == "datasets" and key is None and isinstance(value, dict):
-                    copied[name] = {
-                        n: _placeholder(tables, r) if is_records(r) else r for n, r in value.items()
-                    }
-                else:
-                    copied[name] = swap(value, name)
-            return copied
-        if isinstance(node, list):
-            return [swap(item, key) for item in node]
-        return node
-
-    light = swap(vega_lite, None)
+    light = with_tables(vega_lite, partial(_placeholder, tables))
     if not tables:
         return compile(vega_lite)
     vega = compile(light)
