@@ -43,6 +43,7 @@ class ChartView:
     chart: Chart
     state: dict
     picture_url: str
+    drawn: bool = True  # the picture is of this very state (not the default one in its place)
 
 
 class Templates:
@@ -125,8 +126,9 @@ def render_site(
         """The chart in the state `values` sets, from its defaults, and its first picture."""
         chart = charts[name]
         state = {param.name: param.default for param in chart.params.values()} | values
-        url = pictures.get((name, state_key(values)), default_picture(chart))
-        return ChartView(chart=chart, state=state, picture_url=url)
+        url = pictures.get((name, state_key(values)))
+        drawn = url is not None or not values
+        return ChartView(chart, state, url or default_picture(chart), drawn)
 
     inline = markdown(html=False, typographer=False)  # site.toml text as written, never raw HTML
     context = dict(

@@ -161,7 +161,7 @@ def picture_svg(svg: str, theme: Theme) -> str:
         return svg
     style = f"<style>svg{{{_variables(theme.light)}}}"
     if theme.dark:
-        style += f"@media (prefers-color-scheme: dark){{svg{{{_variables(theme.dark)}}}}}"
+        style += f"@media screen and (prefers-color-scheme: dark){{svg{{{_variables(theme.dark)}}}}}"
     style += "</style>"
     head = re.match(r"<svg\b[^>]*>", svg)
     return svg[: head.end()] + style + svg[head.end() :] if head else svg
@@ -172,7 +172,7 @@ def stylesheet(theme: Theme) -> str:
     fonts = f"--font-body: {theme.font_body}; --font-ui: {theme.font_ui}; "
     css = f":root {{ {fonts}{_variables(theme.light)} color-scheme: light; }}\n"
     if theme.dark:
-        css += f"@media (prefers-color-scheme: dark) {{ :root {{ {_variables(theme.dark)} color-scheme: dark; }} }}\n"
+        css += f"@media screen and (prefers-color-scheme: dark) {{ :root {{ {_variables(theme.dark)} color-scheme: dark; }} }}\n"
     return css
 
 
