@@ -67,6 +67,7 @@ class Theme:
             "size": self.chart_font_size,
             "title_size": self.chart_title_size,
             "light": self.light,
+            "dark": self.dark,  # drawn into the dark PNG pictures of charts too big for SVG
             "palette": list(self.palette),
         }
 
