@@ -20,6 +20,7 @@ import jinja2
 from .charts import Chart, state_key
 from .charts.module import unexpected_problem
 from .charts.rows import dumps
+from .charts.schemes import dark_key, split
 from .config import Config
 from .csp import with_policy
 from .blocks import Chapter, Figure, Scrolly, chart_uses
@@ -44,6 +45,8 @@ class ChartView:
     chart: Chart
     state: dict
     picture_url: str
+    drawn: bool = True  # the picture is of this very state (not the default one in its place)
+    dark_url: str = ""  # a PNG picture's dark twin, for readers in dark mode (charts/schemes.py)
 
 
 class Templates:
@@ -126,8 +129,10 @@ def render_site(
         """The chart in the state `values` sets, from its defaults, and its first picture."""
         chart = charts[name]
         state = {param.name: param.default for param in chart.params.values()} | values
-        url = pictures.get((name, state_key(values)), default_picture(chart))
-        return ChartView(chart=chart, state=state, picture_url=url)
+        url = pictures.get((name, state_key(values)))
+        drawn = url is not None or not values
+        dark = pictures.get((name, dark_key(state_key(values))), "")
+        return ChartView(chart, state, url or default_picture(chart), drawn, dark)
 
     inline = markdown(html=False, typographer=False)  # site.toml text as written, never raw HTML
     context = dict(
@@ -203,6 +208,10 @@ def picture_urls(
         chart = charts[use.chart]
         key = state_key(use.first or {})
         picture = chart.pictures.get(key)
+        if picture is not None and chart.picture_type == "png":
+            picture, dark = split(picture)
+            if dark:
+                urls[(use.chart, dark_key(key))] = _add_hashed(files, f"charts/{chart.name}.dark.png", dark)
         if use.first and picture is not None:
             if chart.picture_type == "svg":
                 picture = picture_svg(picture.decode(), theme).encode()

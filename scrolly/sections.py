@@ -23,6 +23,7 @@ class StepView:
     graphic: str
     state: dict  # the shown graphic's full state (a chart's every param, a sticky's settings)
     alt: str
+    picture: object = None  # the chart's ChartView when this step changes it and it was drawn
 
 
 @dataclass(frozen=True)
@@ -41,14 +42,18 @@ class SectionView:
 def section_view(block: Scrolly, view, alts: list[str], default_layout: str) -> SectionView:
     """`view(chart, values)` gives a chart's ChartView; `alts` are the steps' words."""
     shown = block.shown()
-    graphics, steps = {}, []
+    graphics, steps, before = {}, [], {}
     for index, ((name, values), step, alt) in enumerate(zip(shown, block.steps, alts)):
         sticky = block.sticky(name)
         chart = None if sticky else view(name, values)
         if name not in graphics:
             graphics[name] = Graphic(name, chart, sticky, index)
         state = sticky.state(values) if sticky else chart.state
-        steps.append(StepView(step, name, state, alt))
+        # printed beside the step: a state of its own, other than the one the stage prints
+        changed = name in before and before[name] != state
+        picture = chart if chart and chart.drawn and changed else None
+        before[name] = state
+        steps.append(StepView(step, name, state, alt, picture))
     chart = next((graphic.chart for graphic in graphics.values() if graphic.chart), None)
     label = f"Steps of “{chart.chart.title}”" if chart else "Steps of this section"
     return SectionView(

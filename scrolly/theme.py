@@ -67,6 +67,7 @@ class Theme:
             "size": self.chart_font_size,
             "title_size": self.chart_title_size,
             "light": self.light,
+            "dark": self.dark,  # drawn into the dark PNG pictures of charts too big for SVG
             "palette": list(self.palette),
         }
 
@@ -161,7 +162,7 @@ def picture_svg(svg: str, theme: Theme) -> str:
         return svg
     style = f"<style>svg{{{_variables(theme.light)}}}"
     if theme.dark:
-        style += f"@media (prefers-color-scheme: dark){{svg{{{_variables(theme.dark)}}}}}"
+        style += f"@media screen and (prefers-color-scheme: dark){{svg{{{_variables(theme.dark)}}}}}"
     style += "</style>"
     head = re.match(r"<svg\b[^>]*>", svg)
     return svg[: head.end()] + style + svg[head.end() :] if head else svg
@@ -172,7 +173,7 @@ def stylesheet(theme: Theme) -> str:
     fonts = f"--font-body: {theme.font_body}; --font-ui: {theme.font_ui}; "
     css = f":root {{ {fonts}{_variables(theme.light)} color-scheme: light; }}\n"
     if theme.dark:
-        css += f"@media (prefers-color-scheme: dark) {{ :root {{ {_variables(theme.dark)} color-scheme: dark; }} }}\n"
+        css += f"@media screen and (prefers-color-scheme: dark) {{ :root {{ {_variables(theme.dark)} color-scheme: dark; }} }}\n"
     return css
 
 

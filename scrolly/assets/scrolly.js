@@ -447,7 +447,8 @@ class Section {
    * down the room under it), so that the card just activated fits in that room.
    */
   triggerLine() {
-    if (!narrow.matches) return innerHeight / 2;
+    // the middle of the screen, too, when the graphic is not pinned (a short window)
+    if (!narrow.matches || getComputedStyle(this.graphic).position !== "sticky") return innerHeight / 2;
     const pinned = parseFloat(getComputedStyle(this.graphic).top) + this.graphic.offsetHeight;
     return pinned + Math.max(0, innerHeight - pinned) / 8;
   }

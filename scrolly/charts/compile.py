@@ -130,6 +130,7 @@ def _compiled(name: str, path: Path, png: bool, reads: ReadRecorder, theme: dict
         warnings=warnings_of(heard, path),
         inputs=tracked_inputs([inputs, data_inputs, more_inputs], path),
         warning=_untracked_warning([inputs, data_inputs, more_inputs], path),
+        dark_colors=(theme or {}).get("dark"),
     )
 
 

@@ -69,6 +69,7 @@ class Chart:
     from_cache: bool = False
     subtitle: str = ""  # the title's subtitle, as one line
     warnings: tuple = ()  # (line, text) of each warning the module raised (Altair's own)
+    dark_colors: dict | None = None  # the dark tokens, for PNG pictures (charts/schemes.py)
 
     def bound_inputs(self) -> int:
         """How many inputs (sliders, menus, …) Vega draws for the chart's bound params."""

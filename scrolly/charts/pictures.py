@@ -12,6 +12,7 @@ import re
 from ..svg import smaller_svg
 from ..theme import with_fallback_colors
 from .model import Chart, state_key
+from .schemes import with_dark
 from .selections import with_selections
 
 MAX_SVG_BYTES = 300_000  # past this, first paint uses a PNG: thousands of marks make SVGs huge
@@ -35,7 +36,9 @@ def render_states(chart: Chart, states: list[dict], png: bool = False) -> Chart:
 
 def picture_of(chart: Chart, values: dict) -> bytes:
     if not values:
-        return chart.svg.encode() if chart.picture_type == "svg" else chart.png
+        if chart.picture_type == "svg":
+            return chart.svg.encode()
+        return with_dark(chart.png, chart.svg, chart.dark_colors)
     selected = {k: v for k, v in values.items() if chart.params[k].select}
     vega = chart.vega
     if selected:  # Vega-Lite draws a selection's value itself: compile it with that value
@@ -43,7 +46,9 @@ def picture_of(chart: Chart, values: dict) -> bytes:
 
         vega = vlc.vegalite_to_vega(with_selections(chart.vega_lite, chart.params, selected))
     svg = svg_of(with_values(vega, {k: v for k, v in values.items() if k not in selected}))
-    return svg.encode() if chart.picture_type == "svg" else png_of(svg)
+    if chart.picture_type == "svg":
+        return svg.encode()
+    return with_dark(png_of(svg), svg, chart.dark_colors)
 
 
 def draw_states(chart: Chart, states: list[dict], png: bool) -> tuple[bytes, dict]:
