@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .svgpath import Subpath, bounds, read_lines, simplified, written
+from .svgpath import Subpath, bounds, read_lines, simplified, written, written_exactly
 
-NUMBER = re.compile(r"-?\d+\.\d+")
+NUMBER = re.compile(r"-?\d*\.\d\d+")  # a number with one decimal is already rounded
 CLIP_RECT = re.compile(
     r'<clipPath id="([^"]+)"><rect x="([-\d.]+)" y="([-\d.]+)" width="([\d.]+)" height="([\d.]+)"/></clipPath>'
 )
@@ -19,7 +19,7 @@ CLIP_RECT = re.compile(
 
 def smaller_svg(svg: str) -> str:
     """The SVG with hidden subpaths culled, lines simplified, numbers rounded, ids numbered."""
-    lines = edit_line_paths(svg, lambda subpaths, view: _visible(subpaths, view), _simpler)
+    lines = edit_line_paths(svg, _visible, _simpler)
     return numbered_ids(round_coordinates(lines))
 
 
@@ -46,7 +46,7 @@ def numbered_ids(svg: str) -> str:
 def cull_hidden_shapes(svg: str) -> str:
     """Drop the subpaths of straight lines that lie wholly outside what their clips show
     (a zoomed map's other continents), and paths left with none."""
-    return edit_line_paths(svg, lambda subpaths, view: _visible(subpaths, view))
+    return edit_line_paths(svg, _visible, write=written_exactly)
 
 
 def simplify_lines(svg: str) -> str:
@@ -55,9 +55,9 @@ def simplify_lines(svg: str) -> str:
     return edit_line_paths(svg, _simpler)
 
 
-def edit_line_paths(svg: str, *edits) -> str:
+def edit_line_paths(svg: str, *edits, write=written) -> str:
     """Pass each straight-line path's subpaths, with what is known of the view it is drawn
-    in, through the edits, and write the result back at 0.1 px (svgpath.written)."""
+    in, through the edits, and write the result back (by default at 0.1 px, svgpath.written)."""
     out: list[str] = []
     stack: list[View] = [_root_view(svg)]
     clips = {m.group(1): _numbers(m.group(2, 3, 4, 5)) for m in CLIP_RECT.finditer(svg)}
@@ -78,7 +78,7 @@ def edit_line_paths(svg: str, *edits) -> str:
                 out.append(svg[last : tag.start()])
                 if subpaths:
                     before, after = attributes[: d.start(1)], attributes[d.end(1) :]
-                    out.append(f"<path{before}{written(subpaths)}{after}/>")
+                    out.append(f"<path{before}{write(subpaths)}{after}/>")
                 last = tag.end()
         if not empty:
             stack.append(view)

@@ -16,8 +16,33 @@ Point = tuple[float, float]
 Subpath = tuple[list[Point], bool]  # its points (absolute) and whether it is closed (Z)
 
 
+ABSOLUTE = re.compile(r"M[\d.,\s-]+(?:L[\d.,\s-]+)*Z?")
+PAIRS = re.compile(r"(-?[\d.]+)[\s,]*(-?[\d.]+)")
+
+
 def read_lines(d: str) -> list[Subpath] | None:
     """The subpaths of path data made only of straight lines, or None for any other data."""
+    if re.fullmatch(r"(?:M[\d.,\s-]+(?:L[\d.,\s-]+)*Z?)+", d):
+        return _read_absolute(d)
+    return _read_any(d)
+
+
+def _read_absolute(d: str) -> list[Subpath] | None:
+    """What Vega writes for shapes and lines, read fast: M and L, one absolute point each."""
+    subpaths = []
+    for part in ABSOLUTE.findall(d):
+        numbers = PAIRS.findall(part)
+        if len(numbers) != part.count("L") + 1 or PAIRS.sub("", part).strip("MLZ, "):
+            return _read_any(d)  # several points to one letter, or odd numbers: read slowly
+        try:
+            points = [(float(x), float(y)) for x, y in numbers]
+        except ValueError:
+            return _read_any(d)
+        subpaths.append((points, part.endswith("Z")))
+    return subpaths
+
+
+def _read_any(d: str) -> list[Subpath] | None:
     tokens = TOKEN.findall(d)
     if not tokens or tokens[0] not in "Mm" or not LINE_COMMANDS.issuperset(
         t for t in tokens if t.isalpha()
@@ -174,6 +199,20 @@ def written(subpaths: list[Subpath]) -> str:
             text.append("z")
             x, y = start
     return "".join(text)  # the first m is absolute: it moves from 0,0
+
+
+def written_exactly(subpaths: list[Subpath]) -> str:
+    """Path data with every number as read: the same shape, drawn to the same pixels."""
+    parts = []
+    for points, closed in subpaths:
+        line = "L".join(f"{_exact(x)},{_exact(y)}" for x, y in points)
+        parts.append("M" + line + ("Z" if closed else ""))
+    return "".join(parts)
+
+
+def _exact(value: float) -> str:
+    text = repr(value)
+    return text[:-2] if text.endswith(".0") else text
 
 
 def _pair(dx: int, dy: int) -> str:
