@@ -116,6 +116,10 @@ def _root_view(svg: str) -> View:
 
 
 def _inner_view(outer: View, name: str, attributes: str, clips: dict) -> View:
+    if outer.simplify_px is not None and name not in DEFINITIONS and not any(
+        word in attributes for word in ("transform=", "clip-path=", "stroke-width=")
+    ):
+        return outer  # most elements: nothing changes
     if name in DEFINITIONS or outer.simplify_px is None:
         return View(None, None)  # drawn where it is used, or under a transform we do not follow
     clip = outer.clip
