@@ -92,6 +92,7 @@ CURVES = re.compile(r"[CcSsQqTtAa]")
 TRANSFORM = re.compile(r'\stransform="([^"]*)"')
 TRANSLATE = re.compile(r"\s*translate\(\s*([-+\d.eE]+)(?:[\s,]+([-+\d.eE]+))?\s*\)\s*")
 CLIP_REF = re.compile(r'\sclip-path="url\(#([^)"]+)\)"')
+PAINT_SERVER = re.compile(r'\s(?:fill|stroke)="url\(')
 STROKE_WIDTH = re.compile(r'\sstroke-width="([\d.]+)"')
 VIEW_BOX = re.compile(r'<svg[^>]*\sviewBox="([-\d.]+)[ ,]+([-\d.]+)[ ,]+([\d.]+)[ ,]+([\d.]+)"')
 DEFINITIONS = {"defs", "clipPath", "mask", "pattern", "marker", "symbol"}
@@ -117,7 +118,7 @@ def _root_view(svg: str) -> View:
 
 def _inner_view(outer: View, name: str, attributes: str, clips: dict) -> View:
     if outer.simplify_px is not None and name not in DEFINITIONS and not any(
-        word in attributes for word in ("transform=", "clip-path=", "stroke-width=")
+        word in attributes for word in ("transform=", "clip-path=", "stroke-width=", "url(")
     ):
         return outer  # most elements: nothing changes
     if name in DEFINITIONS or outer.simplify_px is None:
@@ -137,6 +138,8 @@ def _inner_view(outer: View, name: str, attributes: str, clips: dict) -> View:
         clip = own if clip is None else _intersection(clip, own)
     stroke = STROKE_WIDTH.search(attributes)
     width = float(stroke.group(1)) if stroke else outer.stroke_width
+    if PAINT_SERVER.search(attributes):
+        clip = None  # a gradient spans the shape's bounding box: keep every subpath
     return View(clip, outer.simplify_px, width)
 
 

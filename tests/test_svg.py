@@ -106,6 +106,13 @@ def test_a_path_wholly_outside_is_dropped_and_a_stroke_reaching_in_is_kept():
     assert 'fill="#900"' not in culled and 'stroke="#000"' in culled
 
 
+def test_a_shape_painted_with_a_gradient_keeps_its_subpaths_outside():
+    """Its gradient spans the shape's bounding box, hidden subpaths included."""
+    body = '<path d="M300,10L320,10L320,20ZM10,10L20,10L20,20Z" fill="url(#gradient1)"/>'
+    (d,) = d_of(cull_hidden_shapes(svg_of(body)))
+    assert len(read_lines(d)) == 2
+
+
 def test_transforms_move_the_clip_and_other_transforms_leave_paths_alone():
     moved = '<g transform="translate(-100,0)"><path d="M150,10L160,10L160,20Z" fill="#1"/></g>'
     own = '<path transform="translate(200,0)" d="M-150,10L-140,10L-140,20Z" fill="#2"/>'
