@@ -59,6 +59,7 @@ class ChartCache:
 
             here = Path(__file__).parent
             sources = [*sorted(here.glob("*.py")), here.parent / "theme.py"]
+            sources += sorted(here.parent.glob("svg*.py"))  # pictures are slimmed by these
             code = b"".join(p.read_bytes() for p in sources)
             versions = "".join(f"\0{p}={version(p)}" for p in ("altair", "vl-convert-python"))
             self._tools = code + versions.encode()
