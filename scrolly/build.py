@@ -24,11 +24,12 @@ from .render import Templates, render_site
 from .settings import Settings, load_settings
 from .checks import check_chart_names, check_values
 from .write import check_output, digests, write_site
+from . import unchanged
 
 if TYPE_CHECKING:
     from .workers import Workers
 
-CACHE = ".scrolly-cache"
+CACHE = unchanged.CACHE
 Mode = Literal["build", "check", "preview"]
 # build: the published site; check: validate, write nothing; preview: the dev server's
 # build, without what only a published site needs (2x PNGs, pictures of step states)
@@ -108,6 +109,9 @@ class Build:
         progress = progress or (lambda stage, done, total: None)
         step = partial(_stage, trace)
         problems: list[Problem] = []
+        # what the output comes from, as the build starts: recorded for `scrolly build`
+        published = self.mode == "build"
+        project = unchanged.project_digest(self.root, out, self.settings) if published else None
         if writes:
             _gather(problems, step, "check the output folder", check_output, self.root, out)
         config = _gather(problems, step, "read the config (site.toml)", load_config, self.root)
@@ -195,9 +199,13 @@ class Build:
         ]
         heard += [chart.warning for chart in charts.values() if chart.warning]
         warnings = tuple(sorted(heard + alt_warnings(chapters)))
-        return BuildResult(
+        result = BuildResult(
             len(chapters), len(charts), len(files), seconds, compiled, digests(files), warnings
         )
+        if project is not None:
+            record = unchanged.remember_build
+            step("record the build", record, self.root, project, files, charts, result)
+        return result
 
     def _submit(self, function, *args):
         """Run a chart-module function in a worker, within the time a chart may take."""

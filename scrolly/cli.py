@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import shlex
 import signal
 import sys
@@ -211,21 +212,24 @@ def run_new(args: argparse.Namespace, command: str) -> int:
 
 
 def run_build(args: argparse.Namespace, settings: Settings) -> int:
-    from .build import Build
-
     write = args.command == "build"
     out = getattr(args, "out", None) or args.site / "dist"
-    progress = Progress(sys.stderr)
-    try:
-        with Build(args.site, args.command, settings) as build:
-            result = build.run(out, progress)
-    except ProjectError as err:
+    result = _unchanged(args.site, out, settings) if write else None
+    if result is None:
+        from .build import Build
+
+        progress = Progress(sys.stderr)
+        try:
+            with Build(args.site, args.command, settings) as build:
+                result = build.run(out, progress)
+        except ProjectError as err:
+            progress.clear()
+            report(err, args.verbose)
+            if write:
+                problems = count(len(err.problems), "problem")
+                print(f"{problems}; {out} was not changed.", file=sys.stderr)
+            return 1
         progress.clear()
-        report(err, args.verbose)
-        if write:
-            print(f"{count(len(err.problems), 'problem')}; {out} was not changed.", file=sys.stderr)
-        return 1
-    progress.clear()
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     if write:
@@ -237,6 +241,16 @@ def run_build(args: argparse.Namespace, settings: Settings) -> int:
             f"Checked {count(result.chapters, 'chapter')}, {count(result.charts, 'chart')}: no problems ({result.seconds:.2f} s)"
         )
     return 0
+
+
+def _unchanged(site: Path, out: Path, settings: Settings):
+    """The last build's result when nothing it came from has changed and `out` still holds
+    what it wrote (see unchanged.py), timed like a build; else None."""
+    from .unchanged import reuse
+
+    started = time.perf_counter()
+    kept = reuse(site, out, settings)
+    return kept and dataclasses.replace(kept, seconds=time.perf_counter() - started)
 
 
 def count(number: int, noun: str) -> str:

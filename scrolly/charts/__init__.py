@@ -11,22 +11,26 @@ states), `cache`, `pending` (the build's side of the workers), `runtime` (the br
 Vega bundle).
 """
 
-from .cache import ChartCache
-from .compile import ChartWorker, compile_chart
-from .model import Chart, Param, chart_paths, state_key
-from .pending import PendingCharts
-from .pictures import with_values
-from .runtime import start_vega_runtime
+import importlib
 
-__all__ = [
-    "Chart",
-    "ChartCache",
-    "ChartWorker",
-    "Param",
-    "PendingCharts",
-    "chart_paths",
-    "compile_chart",
-    "start_vega_runtime",
-    "state_key",
-    "with_values",
-]
+_MODULES = {  # name -> the module of this package that defines it
+    "Chart": "model",
+    "ChartCache": "cache",
+    "ChartWorker": "compile",
+    "Param": "model",
+    "PendingCharts": "pending",
+    "chart_paths": "model",
+    "compile_chart": "compile",
+    "start_vega_runtime": "runtime",
+    "state_key": "model",
+    "with_values": "pictures",
+}
+__all__ = list(_MODULES)
+
+
+def __getattr__(name: str):
+    """Import a name's module when it is first used: a build whose output is up to date
+    reads a chart's inputs (reads.py) and nothing else of this package."""
+    if name not in _MODULES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_MODULES[name]}", __name__), name)
