@@ -20,6 +20,7 @@ from .describe import alt_warnings, module_descriptions
 from .files import template_files, unreadable_files
 from .params import param_name_problems
 from .problems import Problem, ProjectError
+from .processes import CHART_MODULES
 from .render import Templates, render_site
 from .settings import Settings, load_settings
 from .checks import check_chart_names, check_values
@@ -79,7 +80,7 @@ class Build:
             # could be another copy (an installed one) than the one running this build.
             self._workers = Workers(
                 self.settings.jobs,
-                ["altair", "vl_convert"],
+                CHART_MODULES,
                 retire_above=self.settings.worker_memory,
                 setup=ChartWorker,
                 memory_limit=self.settings.chart_memory_limit,

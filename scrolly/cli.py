@@ -216,6 +216,7 @@ def run_build(args: argparse.Namespace, settings: Settings) -> int:
     out = getattr(args, "out", None) or args.site / "dist"
     result = _unchanged(args.site, out, settings) if write else None
     if result is None:
+        _start_chart_workers_early(args.site)
         from .build import Build
 
         progress = Progress(sys.stderr)
@@ -251,6 +252,19 @@ def _unchanged(site: Path, out: Path, settings: Settings):
     started = time.perf_counter()
     kept = reuse(site, out, settings)
     return kept and dataclasses.replace(kept, seconds=time.perf_counter() - started)
+
+
+def _start_chart_workers_early(site: Path) -> None:
+    """A build that will compile charts starts the fork server their workers come from
+    first: its imports (altair, vl-convert) then overlap this process's own."""
+    from .charts.cache import never_compiled
+    from .charts.model import chart_paths
+    from .processes import CHART_MODULES, start_fork_server
+    from .unchanged import CACHE
+
+    with contextlib.suppress(OSError):
+        if never_compiled(site / CACHE, chart_paths(site)):
+            start_fork_server(CHART_MODULES)
 
 
 def count(number: int, noun: str) -> str:

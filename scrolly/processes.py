@@ -68,9 +68,13 @@ _OUTPUT: list[int] = []  # the write end of the pipe the fork server's output go
 _OUTPUT_LOCK = threading.Lock()
 
 
-def start_fork_server() -> None:
+CHART_MODULES = ["altair", "vl_convert"]  # what the fork server imports before it forks
+
+
+def start_fork_server(preload: list[str] | None = None) -> None:
     """Start multiprocessing's fork server (and its resource tracker) with stdout and stderr
-    on a pipe whose content this process copies to its own stderr.
+    on a pipe whose content this process copies to its own stderr; `preload` names the
+    modules it imports first (else the ones set before).
 
     Workers are forked from the fork server and inherit its descriptors: started with this
     process's, they, and any child a chart module leaves running, would hold the build's
@@ -79,6 +83,8 @@ def start_fork_server() -> None:
     """
     from multiprocessing import forkserver
 
+    if preload is not None:
+        forkserver.set_forkserver_preload(preload)
     with _OUTPUT_LOCK:
         if not _OUTPUT:
             reader, writer = os.pipe()

@@ -148,6 +148,12 @@ class ChartCache:
             pass
 
 
+def never_compiled(folder: Path, names) -> bool:
+    """Whether some of these charts have no record in the cache folder: a build compiles
+    them (a chart that has one may still have changed)."""
+    return any(not (folder / "charts" / f"{name}.inputs.json").is_file() for name in names)
+
+
 def _state_file(key: str, state: str) -> str:
     return hashlib.sha256((key + state).encode()).hexdigest()[:32]
 
