@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from .charts import ChartCache, ChartWorker, PendingCharts, chart_paths, start_vega_runtime
 from .config import Config, load_config
+from .chapter_cache import ChapterCache
 from .content import Chapter, chart_uses, read_chapters
 from .describe import alt_warnings, module_descriptions
 from .files import template_files, unreadable_files
@@ -58,6 +59,7 @@ class Build:
         self.settings = settings or load_settings()
         writes = mode != "check"
         self.cache = ChartCache(root / CACHE, write=writes)
+        self.chapters = ChapterCache(root / CACHE, write=writes)
         user_cache = self.settings.user_cache if writes else None  # a check writes nothing
         self.templates = Templates(
             root / "templates", user_cache / "templates" if user_cache else None
@@ -146,7 +148,10 @@ class Build:
             self.workers,
         )
         chapters = (
-            _gather(problems, step, "read chapters (markdown-it)", read_chapters, config) or []
+            _gather(
+                problems, step, "read chapters (markdown-it)", read_chapters, config, self.chapters
+            )
+            or []
         )
         _gather(problems, step, "check chart names", check_chart_names, chapters, paths)
         charts = _gather(
@@ -161,6 +166,7 @@ class Build:
         problems += param_name_problems(charts or {})
         problems += unreadable_files(template_files(self.root), "template")
         _gather(problems, step, "check step values", check_values, chapters, charts or {})
+        self.chapters.finish(save=not problems)
         if problems:
             raise ProjectError(problems)
         descriptions = _gather(

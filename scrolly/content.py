@@ -18,6 +18,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from .chapter_cache import ChapterCache
 from .blocks import Chapter, ChartUse, Figure, Prose, Scrolly, Step, chart_uses
 from .config import Config
 from .directives import NAME, chapter_blocks
@@ -122,8 +123,9 @@ def _parse(text: str, path: Path, md: MarkdownIt) -> tuple[Chapter, list[Problem
     return chapter, problems
 
 
-def read_chapters(config: Config) -> list[Chapter]:
-    """Read every chapter, in the order site.toml gives (file-name order by default).
+def read_chapters(config: Config, cache: ChapterCache | None = None) -> list[Chapter]:
+    """Read every chapter, in the order site.toml gives (file-name order by default);
+    `cache` holds chapters read before, taken when their content is the same.
 
     The ProjectError raised for problems carries the chapters that could be read
     (`partial`), so that the build still checks their steps against the charts.
@@ -149,8 +151,13 @@ def read_chapters(config: Config) -> list[Chapter]:
         except ProjectError as err:
             problems += err.problems
             continue
-        chapter, chapter_problems = _parse(text, path, md)
-        problems += chapter_problems
+        key = cache.key(path, text, config.typographer) if cache else ""
+        chapter = cache.get(key) if cache else None
+        if chapter is None:
+            chapter, chapter_problems = _parse(text, path, md)
+            problems += chapter_problems
+            if cache and not chapter_problems:
+                cache.put(key, chapter)
         if chapter.slug in seen:
             problems.append(
                 Problem(

@@ -129,7 +129,7 @@ def project_digest(root: Path, out: Path, settings) -> bytes:
     where = (root, root.resolve(), out, out.resolve(), os.getcwd())
     for part in (str(VERSION), sys.version, repr(settings), *map(str, where)):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
-    digest.update(_installed())
+    digest.update(installed())
     _add_tree(digest, Path(__file__).parent, "scrolly")
     _add_file(digest, root / "site.toml", "site.toml")
     for name in FOLDERS:
@@ -137,7 +137,7 @@ def project_digest(root: Path, out: Path, settings) -> bytes:
     return digest.digest()
 
 
-def _installed() -> bytes:
+def installed() -> bytes:
     """The names (with versions) of the distributions installed where Python imports from."""
     names = []
     for folder in sys.path:

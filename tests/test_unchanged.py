@@ -92,3 +92,31 @@ def test_a_failed_build_after_a_good_one_still_fails_and_keeps_the_output(projec
     chapter.write_text(text)
     built(root)
     assert tree(root / "dist") == before
+
+
+def test_a_chapter_read_before_is_read_again_when_its_image_changes(project):
+    root = project("stickies")
+    built(root)
+    plan = root / "content" / "images" / "plan.svg"
+    plan.write_text(plan.read_text().replace('viewBox="0 0 300 400"', 'viewBox="0 0 600 200"'))
+
+    built(root)  # the chapter's text is as it was
+
+    html = (root / "dist" / "index.html").read_text()
+    assert 'width="600" height="200"' in html and 'width="300" height="400"' not in html
+    plan.unlink()
+    result = run_build(cwd=root)
+    assert result.returncode == 1
+    assert "content/01-kinds.md:50: image file not found" in result.stderr
+
+
+def test_a_chapter_cache_that_cannot_be_read_only_costs_time(project, tmp_path):
+    root = project("basic")
+    built(root)
+    before = tree(root / "dist")
+    (root / ".scrolly-cache" / "chapters.pickle").write_bytes(b"not a cache")
+    (root / ".scrolly-cache" / "last-build.json").write_text("{")
+
+    built(root)
+
+    assert tree(root / "dist") == before
