@@ -116,6 +116,24 @@ def cold_and_second(site: Path, out: Path, first: Run, runs: int) -> tuple[Case,
     return new_machine, cold, second
 
 
+NOTHING_CHANGED = "scrolly, nothing changed"  # the build right after the cold one
+ONE_EDITED = "scrolly, one chapter edited"  # a sentence added to (or taken from) one chapter
+
+
+def edit_one_chapter(site: Path):
+    """Before each run, add a sentence to the middle chapter, or take it away again."""
+    files = sorted((site / "content").glob("*.md"))
+    chapter = files[len(files) // 2]
+    original = chapter.read_text(encoding="utf-8")
+
+    def reset():
+        now = chapter.read_text(encoding="utf-8")
+        edited = original + "\nA sentence added for the benchmark.\n"
+        chapter.write_text(original if now != original else edited, encoding="utf-8")
+
+    return reset
+
+
 def scaling(
     work: Path, sizes: dict, runs: int, mkdocs: Path | None, hugo: str | None
 ) -> list[Case]:
@@ -141,13 +159,18 @@ def scaling(
             )
             if series != "chapters" or cases[-1].error:
                 continue
-            cases.append(
-                repeat(
-                    Case(series, count, "scrolly, chart cached"),
-                    runs,
-                    lambda: measure(build_command(site, out)),
+            for tool, before in (
+                (NOTHING_CHANGED, None),
+                (ONE_EDITED, edit_one_chapter(site)),
+            ):
+                cases.append(
+                    repeat(
+                        Case(series, count, tool),
+                        runs,
+                        lambda: measure(build_command(site, out)),
+                        before,
+                    )
                 )
-            )
             if mkdocs:
                 print(f"  {series} {count}: mkdocs", flush=True)
                 project = generate.write_mkdocs_project(work / f"mkdocs-{count}", site / "content")

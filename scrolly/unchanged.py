@@ -50,18 +50,21 @@ def reuse(root: Path, out: Path, settings) -> Kept | None:
         if key != record["key"] or not _holds(out, record["files"]):
             return None
         stored = record["result"]
-        said = tuple(Problem(Path(p), line, text, more) for p, line, text, more in stored["warnings"])
+        said = tuple(Problem(Path(p), n, text, more) for p, n, text, more in stored["warnings"])
         return Kept(**stored | {"warnings": said})
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
-def remember(root: Path, project: bytes, files: dict, chart_inputs: dict, result: dict):
+def remember(
+    root: Path, project: bytes, files: dict, chart_inputs: dict, result: dict, known=None
+):
     """Write the record of a build that wrote `files` (path -> bytes).
 
     `project` is `project_digest` as the build started (a file saved while it ran makes
-    the next build build again); `chart_inputs` maps each chart to the inputs its cache key covers (names relative to
-    charts/, or absolute); `result` is what `reuse` returns next time (JSON values).
+    the next build build again); `chart_inputs` maps each chart to the inputs its cache
+    key covers (names relative to charts/, or absolute); `result` is what `reuse`
+    returns next time (JSON values); `known` maps paths to write.digests of their files.
     A record that cannot be written only costs the next build its time.
     """
     from .write import MARKER, MARKER_TEXT
@@ -72,7 +75,7 @@ def remember(root: Path, project: bytes, files: dict, chart_inputs: dict, result
         "version": VERSION,
         "key": inputs_key(project, root, chart_inputs),
         "chart_inputs": chart_inputs,
-        "files": {path: hashlib.sha256(data).hexdigest() for path, data in written.items()},
+        "files": {path: _sha256(data, path, known) for path, data in written.items()},
         "result": result,
     }
     try:
@@ -98,7 +101,7 @@ def remember_build(root: Path, project: bytes, files: dict, charts: dict, result
         "warnings": [[str(w.path), w.line, w.message, w.detail] for w in result.warnings],
     }
     inputs = {name: list(chart.inputs) for name, chart in charts.items()}
-    remember(root, project, files, inputs, stored)
+    remember(root, project, files, inputs, stored, result.digests)
 
 
 def forget(root: Path) -> None:
@@ -182,6 +185,14 @@ def _add_input(digest, charts: Path, name: str) -> None:
 
     digest.update(name.encode("utf-8", "surrogateescape") + b"\0")
     digest.update(hashlib.sha256(input_bytes(charts, name)).digest())
+
+
+def _sha256(data: bytes, path: str, known: dict | None) -> str:
+    """The file's sha256; write.digests took it already of every file but HTML (which it
+    takes without the stylesheet links)."""
+    if known and path in known and not path.endswith(".html"):
+        return known[path]
+    return hashlib.sha256(data).hexdigest()
 
 
 def _holds(out: Path, files: dict[str, str]) -> bool:
