@@ -168,7 +168,7 @@ def scaling_section(results: dict, args) -> list[str]:
         "Generated projects (bench/generate.py): chapters of realistic Markdown (headings, paragraphs, lists, a link, emphasis; "
         "about 400 words), every fifth with a scrolly section of three steps. Cold builds (no `.scrolly-cache/`, no output; the user cache warm) unless marked "
         '"nothing changed" (the build right after the cold one) or "one chapter edited" (a sentence added to or taken '
-        "from the middle chapter before each run; the other chapters and the chart from the cache). Plot: `bench/scaling.png`.',
+        "from the middle chapter before each run; the other chapters and the chart from the cache). Plot: `bench/scaling.png`.",
         "",
     ]
     titles = {
