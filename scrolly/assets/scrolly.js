@@ -4,11 +4,17 @@
 // scrolls or resizes (the last step whose top has crossed the trigger line), never from a
 // history of events: fast scrolls, reloads mid-story, zoom and resize all land on the
 // right step.
-// Charts first show the build's SVG. Vega (the big download) is fetched only once the
-// reader scrolls, touches or presses a key, and each chart goes live when it is within
-// one viewport; the live view takes the SVG's box, whose size CSS fixes in advance.
+// A chart shows the build's picture of each step's state: steps swap pictures (a short
+// cross-fade), fetched a step or two ahead in idle time, so scrolling runs no Vega at all.
+// Vega (the big download) is fetched only when a reader explores a chart (moves the mouse
+// over it, taps it, or focuses it from the keyboard); from then on steps drive the live
+// view. A chart with bound inputs (which only Vega draws) goes live once the reader starts
+// and it is within one viewport. The live view takes the picture's box, whose size CSS
+// fixes in advance.
 
 const TWEEN_MS = 400;
+const FADE_MS = 200;           // a step's new picture cross-fades in
+const AHEAD = 2;               // pictures fetched ahead of the active step
 const NEAR = "100% 0px";       // how close a chart must be to the viewport to go live
 const SHRINK_LIMIT = 0.95;     // below this scale a live chart is laid out again for its box
 const MIN_PLOT = 120;          // smallest plot width or height a re-layout may ask for
@@ -20,6 +26,7 @@ const script = document.querySelector("script[data-vega]");
 const vegaUrl = new URL(script.dataset.vega, document.baseURI).href;
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 const narrow = matchMedia("(max-width: 640px)");
+const darkScheme = matchMedia("(prefers-color-scheme: dark)");
 
 const api = { views: {}, sections: {}, ready };
 window.scrolly = api;
@@ -68,6 +75,34 @@ function whenIdle(callback) {
   else setTimeout(callback, 50);
 }
 
+/** Resolves once the page has loaded: pictures fetched ahead never compete with first paint. */
+const pageLoaded = new Promise((resolve) => {
+  if (document.readyState === "complete") resolve();
+  else addEventListener("load", resolve, { once: true });
+});
+
+/** A step's picture of its state (from the build), or null when the build drew none (a preview). */
+function stepPicture(step) {
+  return step.dataset.picture ? { url: step.dataset.picture, dark: step.dataset.pictureDark ?? "" } : null;
+}
+
+/** The address the browser shows for a picture: its dark twin for a reader in dark mode. */
+function shownUrl(picture) {
+  return darkScheme.matches && picture.dark ? picture.dark : picture.url;
+}
+
+const fetched = new Map();  // picture address -> promise of it decoded
+/** Fetch and decode a picture once; swapping to it then paints at once. */
+function preload(url) {
+  if (!fetched.has(url)) {
+    const image = new Image();
+    image.decoding = "async";
+    image.src = url;
+    fetched.set(url, image.decode().catch(() => {}));
+  }
+  return fetched.get(url);
+}
+
 // -- one chart: the build's SVG, then the live Vega view ----------------------------------
 
 class LiveChart {
@@ -84,6 +119,54 @@ class LiveChart {
     this.loading = null;
     this.selections = {};  // selection name -> how to set it (from the spec's usermeta)
     this.chosen = {};      // selection name -> the value last set
+    const source = this.img.parentElement.querySelector("source");
+    this.shown = shownUrl({ url: this.img.getAttribute("src"), dark: source?.getAttribute("srcset") ?? "" });
+    this.swaps = 0;        // counts picture swaps, so a slow one never undoes a later one
+    this.exploreOnInput();
+  }
+
+  /**
+   * Go live when the reader explores the chart: a mouse moving over it, a tap (not a swipe
+   * that scrolls), or keyboard focus on its box, which is named for that.
+   */
+  exploreOnInput() {
+    const title = this.figure.querySelector(".chart-title")?.textContent.trim();
+    this.box.tabIndex = 0;
+    this.box.setAttribute("role", "group");
+    this.box.setAttribute("aria-label", title ? `Explore the chart: ${title}` : "Explore the chart");
+    const events = ["pointermove", "pointerup", "focusin"];
+    const explore = (event) => {
+      if (event.type === "pointermove" && (event.pointerType !== "mouse" || !(event.movementX || event.movementY))) return;
+      for (const type of events) this.box.removeEventListener(type, explore);
+      this.load();
+    };
+    for (const type of events) this.box.addEventListener(type, explore, { passive: true });
+  }
+
+  /** Show a step's picture in place of the one shown, cross-fading unless `instant`. */
+  async swap(picture, instant) {
+    const url = shownUrl(picture);
+    const ticket = ++this.swaps;
+    if (url === this.shown) return;
+    await preload(url);
+    if (ticket !== this.swaps || this.view) return;
+    this.shown = url;
+    const holder = this.img.parentElement.tagName === "PICTURE" ? this.img.parentElement : this.img;
+    let fading = null;
+    if (!instant && !reducedMotion.matches) {
+      fading = holder.cloneNode(true);
+      const old = fading.tagName === "IMG" ? fading : fading.querySelector("img");
+      old.className = "chart-fading";
+      old.alt = "";
+      fading.setAttribute("aria-hidden", "true");
+      holder.after(fading);
+    }
+    holder.querySelector?.("source")?.setAttribute("srcset", picture.dark);
+    this.img.src = picture.url;
+    if (!fading) return;
+    const old = fading.tagName === "IMG" ? fading : fading.querySelector("img");
+    old.animate([{ opacity: 1 }, { opacity: 0 }], { duration: FADE_MS, easing: "ease-out" })
+      .finished.catch(() => {}).then(() => fading.remove());
   }
 
   load() {
@@ -199,11 +282,18 @@ class LiveChart {
     return name in this.selections ? this.chosen[name] ?? null : this.view.signal(name);
   }
 
-  /** Move the chart to a step's state: numbers and dates glide, the rest switch at once. */
-  show(state) {
+  /**
+   * Move the chart to a step's state. Not live: show the step's picture of it (or, with no
+   * picture drawn, go live). Live: numbers and dates glide, the rest switch at once.
+   */
+  show(state, picture = null, instant = false) {
     const from = this.view ? Object.fromEntries(Object.keys(state).map((k) => [k, this.current(k)])) : this.state;
     this.state = state;
-    if (!this.view) return;
+    if (!this.view) {
+      if (picture) this.swap(picture, instant);
+      else this.load();  // a preview (the dev server) draws no step's picture
+      return;
+    }
     cancelAnimationFrame(this.tween);
     const heavy = () => heavyCharts.has(this.name);
     const glide = reducedMotion.matches || heavy() ? [] : Object.keys(state).filter((k) => canTween(from[k], state[k]));
@@ -388,8 +478,11 @@ class Stage {
     this.lastChart = this.current?.graphic instanceof LiveChart ? this.current.graphic : null;
   }
 
-  /** Show graphic `name` in `state`; cross-fade to it from the one shown (at once when `instant`). */
-  show(name, state, alt, instant) {
+  /**
+   * Show graphic `name` in `state` (a chart: with the step's `picture` of it); cross-fade
+   * to it from the one shown (at once when `instant`).
+   */
+  show(name, state, alt, instant, picture) {
     const entry = this.graphics.get(name) ?? this.current;
     if (instant) {
       this.element.classList.add("is-instant");
@@ -406,7 +499,7 @@ class Stage {
       this.lastChart = entry.graphic;
       entry.graphic.label(alt);
     }
-    entry.graphic.show(state);
+    entry.graphic.show(state, picture, instant);
   }
 }
 
@@ -473,12 +566,24 @@ class Section {
     const state = readState(this.steps[index]);
     const shown = this.steps[index].dataset.show;
     try {
-      if (state) this.stage.show(shown, state, alt, first);  // unreadable: the graphic stays as it was
+      if (state) this.stage.show(shown, state, alt, first, stepPicture(this.steps[index]));
     } catch (error) {  // a state naming a param the chart lacks: the other steps still work
       console.warn(`scrolly: graphic '${shown}' cannot show the state of #${this.steps[index].id}:`, error);
     }
     const detail = { index, graphic: this.stage.current?.item.dataset.graphic, state: this.stage.current?.graphic.state };
     this.element.dispatchEvent(new CustomEvent("scrolly:step", { bubbles: true, detail }));
+    this.fetchAhead(index);
+  }
+
+  /** Once the page has loaded, in idle time: the pictures of the next steps, and the one before. */
+  fetchAhead(index) {
+    pageLoaded.then(() => whenIdle(() => {
+      if (index !== this.active) return;
+      for (const step of [...this.steps.slice(index + 1, index + 1 + AHEAD), this.steps[index - 1]]) {
+        const picture = step && stepPicture(step);
+        if (picture) preload(shownUrl(picture));
+      }
+    }));
   }
 
   move(delta) {
@@ -609,7 +714,8 @@ addEventListener("keydown", (event) => {
   event.preventDefault();
 });
 
-// Each chart goes live once the reader has started and the chart is within one viewport.
+// A chart with bound inputs goes live once the reader has started and it is within one
+// viewport: only Vega draws its inputs.
 const nearby = new IntersectionObserver((entries) => {
   for (const entry of entries) {
     if (!entry.isIntersecting) continue;
@@ -618,6 +724,6 @@ const nearby = new IntersectionObserver((entries) => {
     readerStarted.then(() => whenIdle(() => chart.load()));
   }
 }, { rootMargin: NEAR });
-for (const chart of charts) nearby.observe(chart.figure);
+for (const chart of charts) if (chart.figure.querySelector(".chart-bindings")) nearby.observe(chart.figure);
 
 updatePage();
