@@ -516,6 +516,7 @@ class Section {
     this.counter = element.querySelector(".step-counter");
     this.status = element.querySelector(".step-status");
     this.active = -1;
+    this.fetchedFor = -1;  // the step whose neighbours' pictures were fetched
     this.target = null;  // the step a button or key is scrolling to
     const controls = element.querySelector(".step-controls");
     for (const button of controls.querySelectorAll("button")) {
@@ -572,11 +573,16 @@ class Section {
     }
     const detail = { index, graphic: this.stage.current?.item.dataset.graphic, state: this.stage.current?.graphic.state };
     this.element.dispatchEvent(new CustomEvent("scrolly:step", { bubbles: true, detail }));
-    this.fetchAhead(index);
   }
 
-  /** Once the page has loaded, in idle time: the pictures of the next steps, and the one before. */
-  fetchAhead(index) {
+  /**
+   * Once the page has loaded, in idle time, for a section within a viewport of the screen:
+   * the pictures of the steps after the active one, and of the one before.
+   */
+  fetchAhead() {
+    const index = this.active, box = this.element.getBoundingClientRect();
+    if (index === this.fetchedFor || box.top > 2 * innerHeight || box.bottom < -innerHeight) return;
+    this.fetchedFor = index;
     pageLoaded.then(() => whenIdle(() => {
       if (index !== this.active) return;
       for (const step of [...this.steps.slice(index + 1, index + 1 + AHEAD), this.steps[index - 1]]) {
@@ -649,7 +655,10 @@ function updatePage() {
   });
   if (atBottom && chapters.length) here = chapterLinks[chapters.length - 1];
   if (here !== currentChapter) showChapter(here);
-  for (const section of sections) section.update(atBottom);
+  for (const section of sections) {
+    section.update(atBottom);
+    section.fetchAhead();
+  }
 }
 
 /** Show a fade and an arrow at each edge of the chapter bar past which there are more chapters. */
