@@ -36,6 +36,11 @@ PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 PACKAGE_ASSETS = ("story.css", "scrolly.js", "embed.css", "embed-page.js", "embed-control.js")
 THEMED_ASSETS = ("story.css", "embed.css")  # they start with the design tokens (scrolly.theme)
 SHARED_CSS = "chart-ui.css"  # tooltips and bound inputs, added to both themed stylesheets
+# The reader runtime, kept in files of one concern each, joined in this order into one
+# script (one request, no module graph): shared helpers, the chart, the stage, the page.
+JOINED_ASSETS = {
+    "scrolly.js": ("scrolly-base.js", "scrolly-chart.js", "scrolly-stage.js", "scrolly.js"),
+}
 
 
 @dataclass(frozen=True)
@@ -114,8 +119,10 @@ def render_site(
     files: dict[str, bytes] = {}
     assets = {}
     tokens = stylesheet(config.theme).encode()
+    package = resources.files("scrolly.assets")
     for name in PACKAGE_ASSETS:
-        data = resources.files("scrolly.assets").joinpath(name).read_bytes()
+        parts = JOINED_ASSETS.get(name, (name,))
+        data = b"".join(package.joinpath(part).read_bytes() for part in parts)
         if name in THEMED_ASSETS:
             data = (
                 tokens + data + resources.files("scrolly.assets").joinpath(SHARED_CSS).read_bytes()
