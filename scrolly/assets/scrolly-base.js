@@ -1,4 +1,5 @@
-// scrolly's reader runtime: sticky charts that follow the prose. No framework, no build step.
+// scrolly's reader runtime: sticky charts that follow the prose. No framework; the build joins
+// scrolly-base.js, scrolly-chart.js, scrolly-stage.js and scrolly.js, in that order, into one script.
 //
 // The active step of a section is derived from the page position every time the page
 // scrolls or resizes (the last step whose top has crossed the trigger line), never from a

@@ -1,3 +1,5 @@
+// The reader runtime, part 2 of 4: one chart, its pictures and its live Vega view.
+
 // -- one chart: the build's SVG, then the live Vega view ----------------------------------
 
 class LiveChart {

@@ -1,3 +1,5 @@
+// The reader runtime, part 3 of 4: pointer input, stickies and the stage of a section.
+
 // -- pointer input on a chart drawn larger or smaller than its design --------------------
 //
 // Vega reads a pointer as clientX/Y minus its SVG's box, in the design's pixels: on a chart

@@ -1,3 +1,6 @@
+// The reader runtime, part 4 of 4 (after scrolly-base.js, scrolly-chart.js, scrolly-stage.js):
+// scrolly sections and the page.
+
 // -- one scrolly section: its graphics and its steps ----------------------------------------
 
 class Section {
