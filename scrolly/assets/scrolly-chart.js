@@ -74,6 +74,7 @@ class LiveChart {
   }
 
   async start() {
+    this.img.loading = "eager";  // a lazy picture off screen would never decode
     const [vega, spec] = await Promise.all([
       loadVega(),
       fetch(this.figure.dataset.spec).then((response) => response.json()),
