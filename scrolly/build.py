@@ -157,7 +157,7 @@ class Build:
         charts = _gather(
             problems,
             step,
-            "wait for the charts, draw their first states",
+            "wait for the charts, draw their states",
             pending.finish,
             requested_states(chapters),
             partial(progress, "charts"),
@@ -254,11 +254,11 @@ def _gather(problems: list[Problem], step, label: str, function, *args):
 
 
 def requested_states(chapters: list[Chapter]) -> dict[str, list[dict]]:
-    """The states each chart is shown in before any JavaScript runs."""
+    """Every state each chart is shown in: the runtime swaps their pictures from step to step,
+    and loads Vega only for a reader who explores a chart."""
     states: dict[str, list[dict]] = {}
     for use in chart_uses(chapters):
-        if use.first is not None:
-            states.setdefault(use.chart, []).append(use.first)
+        states.setdefault(use.chart, []).extend(use.states)
     return states
 
 

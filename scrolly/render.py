@@ -36,6 +36,11 @@ PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 PACKAGE_ASSETS = ("story.css", "scrolly.js", "embed.css", "embed-page.js", "embed-control.js")
 THEMED_ASSETS = ("story.css", "embed.css")  # they start with the design tokens (scrolly.theme)
 SHARED_CSS = "chart-ui.css"  # tooltips and bound inputs, added to both themed stylesheets
+# The reader runtime, kept in files of one concern each, joined in this order into one
+# script (one request, no module graph): shared helpers, the chart, the stage, the page.
+JOINED_ASSETS = {
+    "scrolly.js": ("scrolly-base.js", "scrolly-chart.js", "scrolly-stage.js", "scrolly.js"),
+}
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,7 @@ class ChartView:
     picture_url: str
     drawn: bool = True  # the picture is of this very state (not the default one in its place)
     dark_url: str = ""  # a PNG picture's dark twin, for readers in dark mode (charts/schemes.py)
+    first: bool = False  # some section or figure starts with this state (print lays these out)
 
 
 class Templates:
@@ -113,8 +119,10 @@ def render_site(
     files: dict[str, bytes] = {}
     assets = {}
     tokens = stylesheet(config.theme).encode()
+    package = resources.files("scrolly.assets")
     for name in PACKAGE_ASSETS:
-        data = resources.files("scrolly.assets").joinpath(name).read_bytes()
+        parts = JOINED_ASSETS.get(name, (name,))
+        data = b"".join(package.joinpath(part).read_bytes() for part in parts)
         if name in THEMED_ASSETS:
             data = (
                 tokens + data + resources.files("scrolly.assets").joinpath(SHARED_CSS).read_bytes()
@@ -124,6 +132,7 @@ def render_site(
     each_chart(charts, lambda chart: files.update(chart_files(chart, config.theme)))
     files |= {image.url: image.data for chapter in chapters for image in chapter.images}
     pictures = picture_urls(charts, chart_uses(chapters), files, config.theme)
+    firsts = {(use.chart, state_key(use.first)) for use in chart_uses(chapters) if use.first}
 
     def view(name: str, values: dict) -> ChartView:
         """The chart in the state `values` sets, from its defaults, and its first picture."""
@@ -132,7 +141,8 @@ def render_site(
         url = pictures.get((name, state_key(values)))
         drawn = url is not None or not values
         dark = pictures.get((name, dark_key(state_key(values))), "")
-        return ChartView(chart, state, url or default_picture(chart), drawn, dark)
+        first = (name, state_key(values)) in firsts
+        return ChartView(chart, state, url or default_picture(chart), drawn, dark, first)
 
     inline = markdown(html=False, typographer=False)  # site.toml text as written, never raw HTML
     context = dict(
@@ -197,7 +207,8 @@ def default_picture(chart: Chart) -> str:
 def picture_urls(
     charts: dict[str, Chart], uses, files: dict[str, bytes], theme: Theme
 ) -> dict[tuple[str, str], str]:
-    """The address of the first picture of each state the chapters show, added to `files`.
+    """The address of the picture of each state the chapters show, added to `files`; equal
+    pictures share one file (hashed names).
 
     A state without a picture of its own (a preview draws only the default state; the
     live chart shows the rest) is shown with the default one. An SVG picture carries the
@@ -206,16 +217,20 @@ def picture_urls(
     urls = {}
     for use in uses:
         chart = charts[use.chart]
-        key = state_key(use.first or {})
-        picture = chart.pictures.get(key)
-        if picture is not None and chart.picture_type == "png":
-            picture, dark = split(picture)
-            if dark:
-                urls[(use.chart, dark_key(key))] = _add_hashed(files, f"charts/{chart.name}.dark.png", dark)
-        if use.first and picture is not None:
-            if chart.picture_type == "svg":
-                picture = picture_svg(picture.decode(), theme).encode()
-            urls[(use.chart, key)] = _add_hashed(files, default_picture(chart), picture)
+        for values in use.states or ([use.first] if use.first is not None else []):
+            key = state_key(values)
+            if (use.chart, key) in urls:
+                continue
+            picture = chart.pictures.get(key)
+            if picture is not None and chart.picture_type == "png":
+                picture, dark = split(picture)
+                if dark:
+                    dark_url = _add_hashed(files, f"charts/{chart.name}.dark.png", dark)
+                    urls[(use.chart, dark_key(key))] = dark_url
+            if values and picture is not None:
+                if chart.picture_type == "svg":
+                    picture = picture_svg(picture.decode(), theme).encode()
+                urls[(use.chart, key)] = _add_hashed(files, default_picture(chart), picture)
     return urls
 
 

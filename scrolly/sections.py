@@ -24,6 +24,7 @@ class StepView:
     state: dict  # the shown graphic's full state (a chart's every param, a sticky's settings)
     alt: str
     picture: object = None  # the chart's ChartView when this step changes it and it was drawn
+    view: object = None  # the chart's ChartView in this step's state (None for a sticky)
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,12 @@ def section_view(block: Scrolly, view, alts: list[str], default_layout: str) -> 
             graphics[name] = Graphic(name, chart, sticky, index)
         state = sticky.state(values) if sticky else chart.state
         # printed beside the step: a state of its own, other than the one the stage prints
+        # (only the states some section or figure starts with: print's page breaks are
+        # laid out for those)
         changed = name in before and before[name] != state
-        picture = chart if chart and chart.drawn and changed else None
+        picture = chart if chart and chart.drawn and chart.first and changed else None
         before[name] = state
-        steps.append(StepView(step, name, state, alt, picture))
+        steps.append(StepView(step, name, state, alt, picture, chart))
     chart = next((graphic.chart for graphic in graphics.values() if graphic.chart), None)
     label = f"Steps of “{chart.chart.title}”" if chart else "Steps of this section"
     return SectionView(

@@ -67,7 +67,7 @@ def test_each_chart_title_appears_once_in_its_figure_static_and_live(open_site, 
         const texts = [...fig.querySelectorAll('.chart-live text')].map(t => t.textContent);
         return [title, texts.filter(t => t === title).length]; }"""
     html = (story_site / "index.html").read_text(encoding="utf-8")
-    for src in set(re.findall(r'<img class="chart-static" src="([^"]+)"', html)):
+    for src in set(re.findall(r'<img class="chart-static"[^>]* src="([^"]+)"', html)):
         svg = (story_site / src).read_text(encoding="utf-8")
         titles = re.findall(r'<span class="chart-title">([^<]+)</span>', html)
         assert not any(f">{title}<" in svg for title in titles), f"{src} draws the title too"

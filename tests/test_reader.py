@@ -131,16 +131,19 @@ def test_a_fast_scroll_to_the_end_lands_on_the_last_step(reader):
     assert current_steps(page) == [2]
 
 
-def test_a_reload_mid_story_restores_the_step_and_the_chart_goes_live_by_itself(reader):
+def test_a_reload_mid_story_restores_the_step_and_its_picture(reader):
     page = reader(WIDE)
-    states = step_states(page)
     scroll_to_step(page, 2)
     wait_for_step(page, 2)
     page.reload()
-    page.wait_for_function("window.scrolly && window.scrolly.sections[document.querySelector('.scrolly').id].view")
+    page.wait_for_function("window.scrolly && window.scrolly.sections[document.querySelector('.scrolly').id]")
     wait_for_step(page, 2)
-    wait_for_state(page, states[2])
+    picture = page.locator(".scrolly .step").nth(2).get_attribute("data-picture")
+    page.wait_for_function(
+        "url => document.querySelector('.scrolly img.chart-static').getAttribute('src') === url", arg=picture
+    )
     assert current_steps(page) == [2]
+    assert page.locator("figure.chart.is-live").count() == 0, "Vega waits for a reader who explores a chart"
 
 
 def test_resizing_from_wide_to_phone_keeps_the_step(reader):
