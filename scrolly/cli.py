@@ -40,7 +40,8 @@ def parser(prog: str = "scrolly") -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog=prog,
         description="Build a scrollytelling site from site.toml, content/, charts/ and templates/.",
-        epilog="Without a command, 'build' is assumed. Exit codes: 0 done, 1 problems in the project, 2 bad usage.",
+        epilog="Without a command, 'build' is assumed. Exit codes: 0 done, 1 problems in the "
+        "project, 2 bad usage.",
     )
     main.add_argument("--version", action="version", version=f"scrolly {__version__}")
     commands = main.add_subparsers(dest="command", metavar="{" + ",".join(COMMANDS) + "}")
@@ -206,7 +207,8 @@ def run_new(args: argparse.Namespace, command: str) -> int:
         else f"cd {shlex.quote(str(args.folder))} && "
     )
     print(
-        f"Next: {where}{command} serve   (a preview that follows your edits; '{command} build' writes dist/)"
+        f"Next: {where}{command} serve   (a preview that follows your edits; '{command} "
+        "build' writes dist/)"
     )
     return 0
 
@@ -235,11 +237,13 @@ def run_build(args: argparse.Namespace, settings: Settings) -> int:
         print(warning, file=sys.stderr)
     if write:
         print(
-            f"Built {count(result.chapters, 'chapter')}, {count(result.charts, 'chart')}, {count(result.files, 'file')} into {out} in {result.seconds:.2f} s"
+            f"Built {count(result.chapters, 'chapter')}, {count(result.charts, 'chart')}, "
+            f"{count(result.files, 'file')} into {out} in {result.seconds:.2f} s"
         )
     else:
         print(
-            f"Checked {count(result.chapters, 'chapter')}, {count(result.charts, 'chart')}: no problems ({result.seconds:.2f} s)"
+            f"Checked {count(result.chapters, 'chapter')}, {count(result.charts, 'chart')}: "
+            f"no problems ({result.seconds:.2f} s)"
         )
     return 0
 

@@ -97,7 +97,8 @@ def load_config(root: Path) -> Config:
                 Problem(
                     path,
                     line,
-                    f"invalid TOML: a number of {len(digits.replace('_', ''))} digits is too long to read (write it as a string)",
+                    f"invalid TOML: a number of {len(digits.replace('_', ''))} digits is too "
+                    "long to read (write it as a string)",
                 )
             ]
         )
@@ -137,7 +138,8 @@ def _validate(root: Path, path: Path, text: str, raw: dict) -> Config:
                 Problem(
                     path,
                     _line_of_key(text, "url", start),
-                    f"key 'url' in [[sources]] must be an http://, https:// or mailto: address or a relative URL, got {url!r}",
+                    "key 'url' in [[sources]] must be an http://, https:// or mailto: "
+                    f"address or a relative URL, got {url!r}",
                 )
             )
         problems += table_problems

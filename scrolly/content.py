@@ -104,7 +104,8 @@ def _parse(text: str, path: Path, md: MarkdownIt) -> tuple[Chapter, list[Problem
             Problem(
                 path,
                 1,
-                f"slug {slug!r} is not a valid anchor: use lower-case letters, digits and hyphens, like 'door-prize'",
+                f"slug {slug!r} is not a valid anchor: use lower-case letters, digits and "
+                "hyphens, like 'door-prize'",
             )
         )
     if "title" not in meta and tokens and tokens[0].type == "front_matter":
@@ -163,7 +164,8 @@ def read_chapters(config: Config, cache: ChapterCache | None = None) -> list[Cha
                 Problem(
                     path,
                     1,
-                    f"anchor '{chapter.slug}' is already used by {seen[chapter.slug]}: give one of them another slug",
+                    f"anchor '{chapter.slug}' is already used by {seen[chapter.slug]}: give "
+                    "one of them another slug",
                 )
             )
         seen.setdefault(chapter.slug, path)
@@ -194,7 +196,8 @@ def _ordered(files: list[Path], config: Config, problems: list[Problem]) -> list
                 Problem(
                     config.path,
                     line,
-                    f"chapter '{name}' is listed in 'chapters' but content/{name}.md does not exist",
+                    f"chapter '{name}' is listed in 'chapters' but content/{name}.md does not "
+                    "exist",
                 )
             )
     for path in files:
@@ -203,7 +206,8 @@ def _ordered(files: list[Path], config: Config, problems: list[Problem]) -> list
                 Problem(
                     path,
                     1,
-                    f"this chapter is not listed in site.toml's 'chapters': add \"{path.stem}\" there, or rename the file to start with '_' to keep it as a draft",
+                    f"this chapter is not listed in site.toml's 'chapters': add \"{path.stem}\" "
+                    "there, or rename the file to start with '_' to keep it as a draft",
                 )
             )
     return ordered
@@ -234,7 +238,8 @@ def _front_matter(tokens: list[Token], path: Path, problems: list[Problem]) -> d
             Problem(
                 path,
                 1,
-                "missing front matter: start the file with a '---' line, 'title: …', and another '---' line",
+                "missing front matter: start the file with a '---' line, 'title: …', and "
+                "another '---' line",
             )
         )
         return {}
@@ -253,7 +258,8 @@ def _front_matter(tokens: list[Token], path: Path, problems: list[Problem]) -> d
                 Problem(
                     path,
                     number,
-                    f"unknown front matter key '{key}'{did_you_mean(key, FRONT_MATTER_KEYS)}; known keys: {', '.join(FRONT_MATTER_KEYS)}",
+                    f"unknown front matter key '{key}'{did_you_mean(key, FRONT_MATTER_KEYS)}; "
+                    f"known keys: {', '.join(FRONT_MATTER_KEYS)}",
                 )
             )
         elif key in meta:
@@ -266,7 +272,8 @@ def _front_matter(tokens: list[Token], path: Path, problems: list[Problem]) -> d
                     Problem(
                         path,
                         number,
-                        f"cannot read the quoted value of '{key}': inside double quotes, write a quote as \\\" and a backslash as \\\\",
+                        f"cannot read the quoted value of '{key}': inside double quotes, "
+                        'write a quote as \\" and a backslash as \\\\',
                     )
                 )
                 continue
@@ -280,7 +287,9 @@ def _front_matter(tokens: list[Token], path: Path, problems: list[Problem]) -> d
 
 
 def _unquote(value: str) -> str:
-    """A front matter value: bare, 'single-quoted' ('' is a quote) or "double-quoted" (with \\ escapes)."""
+    """A front matter value: bare, 'single-quoted' ('' is a quote) or "double-quoted" (with \\
+    escapes).
+    """
     if len(value) >= 2 and value[0] == value[-1] == '"':
         return json.loads(value)
     if len(value) >= 2 and value[0] == value[-1] == "'":

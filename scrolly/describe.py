@@ -105,7 +105,8 @@ def describe_states(name: str, path: Path, states: list[dict]) -> list[str] | Pr
                 return Problem(
                     path,
                     _line_of(path),
-                    f"describe({_arguments(state)}) returned {got}: it must return a sentence saying what the chart shows",
+                    f"describe({_arguments(state)}) returned {got}: it must return a sentence "
+                    "saying what the chart shows",
                 )
             texts.append(" ".join(text.split()))
         return texts
@@ -198,7 +199,9 @@ def alt_warnings(chapters: list[Chapter]) -> list[Problem]:
                         Problem(
                             chapter.path,
                             step.line,
-                            'warning: this step changes the chart but has no alt="…", while other steps of its section do: add one saying what the chart now shows',
+                            'warning: this step changes the chart but has no alt="…", while '
+                            "other steps of its section do: add one saying what the chart now "
+                            "shows",
                         )
                     )
                 before = state

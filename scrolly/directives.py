@@ -97,7 +97,8 @@ def _directive(tokens: list[Token], path: Path, md: MarkdownIt, env: dict, probl
             Problem(
                 path,
                 line,
-                "a step must be inside a scrolly section: open one with ':::: scrolly CHART' before it and close it with '::::' after the last step",
+                "a step must be inside a scrolly section: open one with ':::: scrolly CHART' "
+                "before it and close it with '::::' after the last step",
             )
         )
     else:
@@ -105,7 +106,9 @@ def _directive(tokens: list[Token], path: Path, md: MarkdownIt, env: dict, probl
             Problem(
                 path,
                 line,
-                f"unknown directive '{name}'{did_you_mean(name, ('scrolly', 'step', 'chart'))}: scrolly knows ':::: scrolly CHART', '::: step' and '::: chart CHART'",
+                "unknown directive "
+                f"'{name}'{did_you_mean(name, ('scrolly', 'step', 'chart'))}: scrolly knows "
+                "':::: scrolly CHART', '::: step' and '::: chart CHART'",
             )
         )
     return None
@@ -117,7 +120,8 @@ def _scrolly(tokens, args, line, path, md, env, problems):
             Problem(
                 path,
                 line,
-                "open a scrolly section with four colons (':::: scrolly CHART') so that its three-colon steps can close inside it",
+                "open a scrolly section with four colons (':::: scrolly CHART') so that its "
+                "three-colon steps can close inside it",
             )
         )
         return None
@@ -133,7 +137,8 @@ def _scrolly(tokens, args, line, path, md, env, problems):
                 Problem(
                     path,
                     where,
-                    "text inside a scrolly section must be in a step ('::: step' … ':::') or a sticky ('::: sticky NAME' … ':::')",
+                    "text inside a scrolly section must be in a step ('::: step' … ':::') or "
+                    "a sticky ('::: sticky NAME' … ':::')",
                 )
             )
             index = _skip_block(tokens, index)
@@ -146,7 +151,8 @@ def _scrolly(tokens, args, line, path, md, env, problems):
                 Problem(
                     path,
                     step_line,
-                    f"a scrolly section holds only steps and stickies, not '{name}'{did_you_mean(name, ('step', 'sticky'))}",
+                    "a scrolly section holds only steps and stickies, not "
+                    f"'{name}'{did_you_mean(name, ('step', 'sticky'))}",
                 )
             )
         elif tokens[end].markup == "":
@@ -167,7 +173,8 @@ def _scrolly(tokens, args, line, path, md, env, problems):
                     Problem(
                         path,
                         step_line,
-                        f"sticky '{sticky.name}' is declared twice in this section (first at line {first.line}): give this one another name",
+                        f"sticky '{sticky.name}' is declared twice in this section (first at "
+                        f"line {first.line}): give this one another name",
                     )
                 )
             elif sticky:
@@ -212,7 +219,8 @@ def _section_args(
             Problem(
                 path,
                 line,
-                "a scrolly section names its first chart, like ':::: scrolly timeline', or none (then each step says what it shows with show=\"…\")",
+                "a scrolly section names its first chart, like ':::: scrolly timeline', or "
+                'none (then each step says what it shows with show="…")',
             )
         )
         return None, ""
@@ -223,7 +231,8 @@ def _section_args(
             Problem(
                 path,
                 line,
-                f"a scrolly section takes only layout=\"…\" after its chart's name, not '{name}'{did_you_mean(name, ('layout',))}: a chart's values go on its steps",
+                'a scrolly section takes only layout="…" after its chart\'s name, not '
+                f"'{name}'{did_you_mean(name, ('layout',))}: a chart's values go on its steps",
             )
         )
     if layout is not None and layout_problem(layout):
@@ -238,7 +247,8 @@ def _sticky(name: str, body: list, line: int, path: Path, md, env: dict, problem
             Problem(
                 path,
                 line,
-                "a sticky needs a name that steps can show, like '::: sticky harbour' (letters, digits, '-' and '_')",
+                "a sticky needs a name that steps can show, like '::: sticky harbour' "
+                "(letters, digits, '-' and '_')",
             )
         )
         return None
@@ -255,7 +265,8 @@ def _show(values: dict | None, path: Path, line: int, problems: list[Problem]) -
             Problem(
                 path,
                 line,
-                f'show names a sticky of this section or a chart, in double quotes, like show="map", got {json.dumps(show, ensure_ascii=False)}',
+                "show names a sticky of this section or a chart, in double quotes, like "
+                f'show="map", got {json.dumps(show, ensure_ascii=False)}',
             )
         )
         return ""
@@ -289,7 +300,8 @@ def _alt(values: dict | None, path: Path, line: int, problems: list[Problem]) ->
             Problem(
                 path,
                 line,
-                f'alt must be text in double quotes saying what the chart shows, like alt="Tokyo is highlighted", got {json.dumps(alt)}',
+                "alt must be text in double quotes saying what the chart shows, like "
+                f'alt="Tokyo is highlighted", got {json.dumps(alt)}',
             )
         )
         return ""

@@ -39,7 +39,9 @@ def embed_files(
     assets: dict[str, str],
     render: Callable[[str, dict], str],
 ) -> dict[str, bytes]:
-    """The embed page and CSV of every chart, and the host script; `render(template, context)` renders a template."""
+    """The embed page and CSV of every chart, and the host script; `render(template, context)`
+    renders a template.
+    """
     files = {HOST_SCRIPT: resources.files("scrolly.assets").joinpath(HOST_SCRIPT).read_bytes()}
     page_assets = {name: f"../../{url}" for name, url in assets.items()}
     for chart in charts.values():

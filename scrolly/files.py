@@ -41,9 +41,12 @@ def read_bytes(path: Path, kind: str) -> bytes:
 
 
 FOLDER_HINTS = {  # what to do about a folder where a file of this kind is expected
-    "chapter": "a chapter is a Markdown file; rename the folder so that its name does not end in .md",
-    "chart module": "a chart is a Python file; rename the folder so that its name does not end in .py",
-    "site.toml": "site.toml is the story's settings file; put the file in the folder's place (at least: title = \"…\")",
+    "chapter": "a chapter is a Markdown file; rename the folder so that its name does not end "
+    "in .md",
+    "chart module": "a chart is a Python file; rename the folder so that its name does not "
+    "end in .py",
+    "site.toml": "site.toml is the story's settings file; put the file in the folder's place "
+    '(at least: title = "…")',
     "template": "a template is an HTML file; rename the folder or move it out of templates/",
 }
 
@@ -51,11 +54,17 @@ FOLDER_HINTS = {  # what to do about a folder where a file of this kind is expec
 def unreadable(path: Path, err: OSError, kind: str) -> str:
     """Why the file at `path` cannot be read as a `kind`, and what to do about it."""
     if path.is_symlink() and not path.exists():
-        return f"this {kind} is a symbolic link to {os.readlink(path)}, which does not exist: fix the link or remove it"
+        return (
+            f"this {kind} is a symbolic link to {os.readlink(path)}, which does not exist: "
+            "fix the link or remove it"
+        )
     if isinstance(err, IsADirectoryError) or path.is_dir():
         return f"this is a folder, not a file: {FOLDER_HINTS.get(kind, 'rename or move it')}"
     if isinstance(err, PermissionError) or err.errno == errno.EACCES:
-        return f"cannot read this {kind}: permission denied (give your user read access, for example: chmod u+r {path})"
+        return (
+            f"cannot read this {kind}: permission denied (give your user read access, for "
+            f"example: chmod u+r {path})"
+        )
     if isinstance(err, FileNotFoundError):
         return f"this {kind} disappeared while it was being read: save it again"
     return f"cannot read this {kind}: {err.strerror or err}"

@@ -89,7 +89,8 @@ class OnlyOurHosts:
         self.set_status(403)
         self.set_header("Content-Type", "text/plain; charset=utf-8")
         self.finish(
-            f"403 Forbidden: this preview answers only to {', '.join(sorted(allowed))} and IP addresses, "
+            f"403 Forbidden: this preview answers only to {', '.join(sorted(allowed))} and IP "
+            "addresses, "
             f"not to the host name '{name}' (a guard against DNS rebinding). "
             f"To open it by that name, start the server with --host {name}.\n"
         )

@@ -118,7 +118,9 @@ def load_image(src: str, chapter: Path, line: int) -> Image:
                 Problem(
                     chapter,
                     line,
-                    f"image {src!r} is on another host: the site loads nothing from other hosts, so save the image in content/images/ and name it by its path, like images/photo.jpg",
+                    f"image {src!r} is on another host: the site loads nothing from other "
+                    "hosts, so save the image in content/images/ and name it by its path, "
+                    "like images/photo.jpg",
                 )
             ]
         )
@@ -131,7 +133,8 @@ def load_image(src: str, chapter: Path, line: int) -> Image:
                 Problem(
                     chapter,
                     line,
-                    f"image {src!r} is outside content/: keep images in content/ (for example content/images/) and name them relative to the chapter",
+                    f"image {src!r} is outside content/: keep images in content/ (for example "
+                    "content/images/) and name them relative to the chapter",
                 )
             ]
         )
@@ -141,7 +144,9 @@ def load_image(src: str, chapter: Path, line: int) -> Image:
                 Problem(
                     chapter,
                     line,
-                    f"image file not found: {_shown(path, chapter)} (images are named relative to the chapter, like images/photo.jpg for content/images/photo.jpg)",
+                    f"image file not found: {_shown(path, chapter)} (images are named "
+                    "relative to the chapter, like images/photo.jpg for "
+                    "content/images/photo.jpg)",
                 )
             ]
         )
@@ -158,7 +163,8 @@ def load_image(src: str, chapter: Path, line: int) -> Image:
                 Problem(
                     chapter,
                     line,
-                    f"cannot tell the size of image {_shown(path, chapter)}: it is {what} (give an SVG a viewBox; save other images as PNG, JPEG, GIF or WebP)",
+                    f"cannot tell the size of image {_shown(path, chapter)}: it is {what} "
+                    "(give an SVG a viewBox; save other images as PNG, JPEG, GIF or WebP)",
                 )
             ]
         )
@@ -207,7 +213,8 @@ def _check_image(token, chapter: Path, line: int, env: dict) -> None:
             Problem(
                 chapter,
                 line,
-                f"image {src!r} has no alt text: say what it shows between the brackets, like ![The port at dawn, cranes against the sky]({src})",
+                f"image {src!r} has no alt text: say what it shows between the brackets, like "
+                f"![The port at dawn, cranes against the sky]({src})",
             )
         )
     if not is_local(src) and not src.startswith(("http:", "https:", "//")):

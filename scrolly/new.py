@@ -58,7 +58,8 @@ def new_project(folder: Path, title: str | None = None, force: bool = False) -> 
     if not force and folder.is_dir() and any(folder.iterdir()):
         raise NewError(
             f"{folder}:1: the folder is not empty: choose a new or empty folder, or add --force"
-            " to write the starter's files into it (files of the same name are replaced, others kept)"
+            " to write the starter's files into it (files of the same name are replaced, "
+            "others kept)"
         )
     files = starter_files(title)
     for name, data in files.items():

@@ -36,9 +36,15 @@ def param_name_problems(charts: dict) -> list[Problem]:
 def _param_problem(param) -> str | None:
     name, default = param.name, param.default
     if name in VEGA_SIGNALS:
-        return f"param name '{name}' is the name of Vega's own signal for the chart's {name}: give the param another name"
+        return (
+            f"param name '{name}' is the name of Vega's own signal for the chart's {name}: "
+            "give the param another name"
+        )
     if name in EXPRESSION_WORDS:
-        return f"param name '{name}' is a reserved word of Vega's expressions: give the param another name"
+        return (
+            f"param name '{name}' is a reserved word of Vega's expressions: give the param "
+            "another name"
+        )
     if not PARAM_NAME.fullmatch(name):
         return (
             f"param name '{name}' cannot be written in a step: use letters, digits and '_', "
@@ -46,7 +52,8 @@ def _param_problem(param) -> str | None:
         )
     if isinstance(default, float) and not math.isfinite(default):
         return (
-            f"param '{name}' has the default value {default}, which a page cannot carry to the browser "
+            f"param '{name}' has the default value {default}, which a page cannot carry to "
+            "the browser "
             "(JSON has no NaN or Infinity): give it a finite number or None"
         )
     if date_problem(param, default):
@@ -61,7 +68,10 @@ def date_problem(param, value: object) -> str | None:
     try:
         dt.date.fromisoformat(value)
     except ValueError:
-        return f'param \'{param.name}\' takes a date like "2023-07-11", got "{value}", which is not a day of the calendar'
+        return (
+            f'param \'{param.name}\' takes a date like "2023-07-11", got "{value}", which '
+            "is not a day of the calendar"
+        )
     return None
 
 

@@ -269,7 +269,8 @@ def _render(env: jinja2.Environment, name: str, context: dict) -> str:
                 Problem(
                     where,
                     line,
-                    "template error: this template includes itself (directly or through other templates), so it never ends",
+                    "template error: this template includes itself (directly or through other "
+                    "templates), so it never ends",
                 )
             ]
         )
@@ -301,7 +302,9 @@ def _template_line(err: BaseException, name: str, first: bool = False) -> tuple[
 
 
 def _add_hashed(files: dict[str, bytes], path: str, data: bytes) -> str:
-    """Store `data` under a name that changes when its content does, so browsers may cache it forever."""
+    """Store `data` under a name that changes when its content does, so browsers may cache it
+    forever.
+    """
     stem, dot, suffix = path.rpartition(".")
     hashed = f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}.{suffix}"
     files[hashed] = data

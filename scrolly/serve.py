@@ -77,7 +77,8 @@ def serve(
         print(preview.finish(preview.attempt(), "first build", started), flush=True)
         url = f"http://{url_host(host)}:{port}/"
         print(
-            f"Serving {site.resolve()} at {url} (preview built in {preview.out}; press Ctrl+C to stop)",
+            f"Serving {site.resolve()} at {url} (preview built in {preview.out}; press Ctrl+C "
+            "to stop)",
             flush=True,
         )
         if open_browser:
@@ -102,11 +103,21 @@ def stop(signum, frame):
 
 def listen_problem(err: OSError, host: str, port: int) -> str:
     if isinstance(err, socket.gaierror):
-        return f"cannot listen on '{host}': no such host name ({err.strerror}); choose another with --host (the default, 127.0.0.1, is this machine only)"
+        return (
+            f"cannot listen on '{host}': no such host name ({err.strerror}); choose "
+            "another with --host (the default, 127.0.0.1, is this machine only)"
+        )
     if err.errno == errno.EADDRNOTAVAIL:
-        return f"cannot listen on address '{host}': this machine has no such address; choose another with --host (the default, 127.0.0.1, is this machine only)"
+        return (
+            f"cannot listen on address '{host}': this machine has no such address; choose "
+            "another with --host (the default, 127.0.0.1, is this machine only)"
+        )
     if err.errno == errno.EADDRINUSE:
-        return f"port {port} is already in use on {host} (another server?): stop it or choose another port with --port, for example --port {port + 1 if port < 65535 else 8000}"
+        return (
+            f"port {port} is already in use on {host} (another server?): stop it or choose "
+            "another port with --port, for example --port "
+            f"{port + 1 if port < 65535 else 8000}"
+        )
     if err.errno == errno.EACCES:
         return f"not allowed to listen on port {port}: choose a port above 1023 with --port"
     return f"cannot listen on {host}:{port}: {err.strerror or err}; choose another --host or --port"

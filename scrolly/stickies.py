@@ -49,7 +49,8 @@ def sticky_name_problems(chapters: list, charts: dict) -> list[Problem]:
         Problem(
             chapter.path,
             sticky.line,
-            f"sticky '{sticky.name}' has the name of the chart charts/{sticky.name}.py: give the sticky another name, so that show=\"{sticky.name}\" means one graphic",
+            f"sticky '{sticky.name}' has the name of the chart charts/{sticky.name}.py: give "
+            f'the sticky another name, so that show="{sticky.name}" means one graphic',
         )
         for chapter in chapters
         for block in chapter.blocks
@@ -64,7 +65,10 @@ def layout_problem(value: object) -> str:
         return ""
     shown = json.dumps(value, ensure_ascii=False)
     hint = did_you_mean(value, LAYOUTS) if isinstance(value, str) else ""
-    return f"unknown layout {shown}{hint}: layouts are {', '.join(LAYOUTS[:-1])} and {LAYOUTS[-1]} (text-left is the default)"
+    return (
+        f"unknown layout {shown}{hint}: layouts are {', '.join(LAYOUTS[:-1])} and "
+        f"{LAYOUTS[-1]} (text-left is the default)"
+    )
 
 
 def check_graphics(
@@ -82,7 +86,8 @@ def check_graphics(
                 Problem(
                     path,
                     step.line,
-                    "this step shows no graphic: name the section's first chart (':::: scrolly CHART') or say what the step shows, like show=\"map\"",
+                    "this step shows no graphic: name the section's first chart (':::: "
+                    'scrolly CHART\') or say what the step shows, like show="map"',
                 )
             )
             continue
@@ -104,7 +109,8 @@ def check_graphics(
                 Problem(
                     path,
                     sticky.line,
-                    f"sticky '{sticky.name}' is never shown: add show=\"{sticky.name}\" to the step that should show it, or remove the sticky",
+                    f"sticky '{sticky.name}' is never shown: add show=\"{sticky.name}\" to "
+                    "the step that should show it, or remove the sticky",
                 )
             )
     if chart and steps and chart not in shown:
@@ -112,7 +118,9 @@ def check_graphics(
             Problem(
                 path,
                 line,
-                f"this section names chart '{chart}' but no step shows it: the first step shows another graphic; remove the name, or let the first step show '{chart}'",
+                f"this section names chart '{chart}' but no step shows it: the first step "
+                "shows another graphic; remove the name, or let the first step show "
+                f"'{chart}'",
             )
         )
     return [with_highlights(sticky, phrases[sticky.name]) for sticky in stickies]
@@ -128,7 +136,8 @@ def make_sticky(
             Problem(
                 path,
                 line,
-                f"sticky '{name}' is empty: put an image, a quote, a table, a list or a code block in it",
+                f"sticky '{name}' is empty: put an image, a quote, a table, a list or a code "
+                "block in it",
             )
         )
         return None
@@ -191,14 +200,20 @@ def sticky_value_problem(sticky: Sticky, name: str, value: object) -> str:
     shown = json.dumps(value, ensure_ascii=False)
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
     if name == "zoom" and not (number and value >= 1):
-        return f"zoom on image sticky '{sticky.name}' must be a number of at least 1 (1 shows the whole image, 2 twice as close), got {shown}"
+        return (
+            f"zoom on image sticky '{sticky.name}' must be a number of at least 1 (1 shows "
+            f"the whole image, 2 twice as close), got {shown}"
+        )
     if name in ("x", "y") and not (number and 0 <= value <= 1):
         edges = (
             "0 (the left edge) to 1 (the right edge)"
             if name == "x"
             else "0 (the top) to 1 (the bottom)"
         )
-        return f"{name} on image sticky '{sticky.name}' must be a number from {edges}, the point to zoom on, got {shown}"
+        return (
+            f"{name} on image sticky '{sticky.name}' must be a number from {edges}, the "
+            f"point to zoom on, got {shown}"
+        )
     if name == "highlight" and value is not None:
         return _highlight_problem(sticky, value)
     return ""
@@ -209,17 +224,25 @@ def _highlight_problem(sticky: Sticky, value: object) -> str:
     if sticky.kind == "code":
         spec = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
         if not isinstance(spec, str) or not LINES.match(spec):
-            return f'highlight on code sticky \'{sticky.name}\' takes line numbers like "3", "2-4" or "1,5-6", got {shown}'
+            return (
+                f"highlight on code sticky '{sticky.name}' takes line numbers like \"3\", "
+                f'"2-4" or "1,5-6", got {shown}'
+            )
         for first, last in line_ranges(spec):
             if not 1 <= first <= last <= sticky.lines:
                 return (
-                    f"highlight {shown} on code sticky '{sticky.name}' is past its lines: it has lines 1 to {sticky.lines}"
+                    f"highlight {shown} on code sticky '{sticky.name}' is past its lines: it "
+                    f"has lines 1 to {sticky.lines}"
                     if last > sticky.lines or first < 1
-                    else f"highlight {shown} on code sticky '{sticky.name}': a range goes from a line to a later one, like \"2-4\""
+                    else f"highlight {shown} on code sticky '{sticky.name}': a range goes "
+                    'from a line to a later one, like "2-4"'
                 )
         return ""
     if not isinstance(value, str) or not value.strip():
-        return f"highlight on text sticky '{sticky.name}' takes a phrase of its text in double quotes, or null for none, got {shown}"
+        return (
+            f"highlight on text sticky '{sticky.name}' takes a phrase of its text in "
+            f"double quotes, or null for none, got {shown}"
+        )
     if not phrase_spans(sticky.html, value):
         near = near_phrase(sticky.text, value)
         hint = (

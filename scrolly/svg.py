@@ -13,7 +13,8 @@ from .svgpath import Subpath, bounds, read_lines, simplified, written, written_e
 
 NUMBER = re.compile(r"-?\d*\.\d\d+")  # a number with one decimal is already rounded
 CLIP_RECT = re.compile(
-    r'<clipPath id="([^"]+)"><rect x="([-\d.]+)" y="([-\d.]+)" width="([\d.]+)" height="([\d.]+)"/></clipPath>'
+    r'<clipPath id="([^"]+)"><rect x="([-\d.]+)" y="([-\d.]+)" width="([\d.]+)" '
+    r'height="([\d.]+)"/></clipPath>'
 )
 
 
@@ -117,8 +118,12 @@ def _root_view(svg: str) -> View:
 
 
 def _inner_view(outer: View, name: str, attributes: str, clips: dict) -> View:
-    if outer.simplify_px is not None and name not in DEFINITIONS and not any(
-        word in attributes for word in ("transform=", "clip-path=", "stroke-width=", "url(")
+    if (
+        outer.simplify_px is not None
+        and name not in DEFINITIONS
+        and not any(
+            word in attributes for word in ("transform=", "clip-path=", "stroke-width=", "url(")
+        )
     ):
         return outer  # most elements: nothing changes
     if name in DEFINITIONS or outer.simplify_px is None:

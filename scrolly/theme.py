@@ -61,7 +61,9 @@ class Theme:
     palette: tuple = PALETTE
 
     def chart_tokens(self) -> dict:
-        """What the charts depend on (part of their cache key): fonts, sizes, light fallbacks, palette."""
+        """What the charts depend on (part of their cache key): fonts, sizes, light fallbacks,
+        palette.
+        """
         return {
             "font": self.font_ui,
             "size": self.chart_font_size,
@@ -162,7 +164,9 @@ def picture_svg(svg: str, theme: Theme) -> str:
         return svg
     style = f"<style>svg{{{_variables(theme.light)}}}"
     if theme.dark:
-        style += f"@media screen and (prefers-color-scheme: dark){{svg{{{_variables(theme.dark)}}}}}"
+        style += (
+            f"@media screen and (prefers-color-scheme: dark){{svg{{{_variables(theme.dark)}}}}}"
+        )
     style += "</style>"
     head = re.match(r"<svg\b[^>]*>", svg)
     return svg[: head.end()] + style + svg[head.end() :] if head else svg
@@ -173,7 +177,10 @@ def stylesheet(theme: Theme) -> str:
     fonts = f"--font-body: {theme.font_body}; --font-ui: {theme.font_ui}; "
     css = f":root {{ {fonts}{_variables(theme.light)} color-scheme: light; }}\n"
     if theme.dark:
-        css += f"@media screen and (prefers-color-scheme: dark) {{ :root {{ {_variables(theme.dark)} color-scheme: dark; }} }}\n"
+        css += (
+            f"@media screen and (prefers-color-scheme: dark) {{ :root {{ "
+            f"{_variables(theme.dark)} color-scheme: dark; }} }}\n"
+        )
     return css
 
 
@@ -192,7 +199,8 @@ def check_tokens(table: dict, where: str) -> list[tuple[str, str, str]]:
                     (
                         where,
                         key,
-                        f'[{where}.{key}] must be a table of colours, like {key}.accent = "#9b2c1f"',
+                        f"[{where}.{key}] must be a table of colours, like {key}.accent = "
+                        '"#9b2c1f"',
                     )
                 )
                 continue
@@ -202,7 +210,8 @@ def check_tokens(table: dict, where: str) -> list[tuple[str, str, str]]:
                         (
                             f"{where}.{key}",
                             name,
-                            f"unknown colour '{name}' in [{where}.{key}]; known colours: {', '.join(LIGHT)}",
+                            f"unknown colour '{name}' in [{where}.{key}]; known colours: "
+                            f"{', '.join(LIGHT)}",
                         )
                     )
                 elif not isinstance(colour, str) or not COLOR.match(colour):
@@ -210,7 +219,8 @@ def check_tokens(table: dict, where: str) -> list[tuple[str, str, str]]:
                         (
                             f"{where}.{key}",
                             name,
-                            f"colour '{name}' in [{where}.{key}] must be a hex colour like \"#9b2c1f\", got {colour!r}",
+                            f"colour '{name}' in [{where}.{key}] must be a hex colour like "
+                            f'"#9b2c1f", got {colour!r}',
                         )
                     )
         elif key not in known:
@@ -222,7 +232,8 @@ def check_tokens(table: dict, where: str) -> list[tuple[str, str, str]]:
                 (
                     where,
                     key,
-                    f"key '{key}' in [{where}] must be a list of font names like \"Georgia, serif\" (letters, digits, spaces, commas, quotes, hyphens)",
+                    f"key '{key}' in [{where}] must be a list of font names like \"Georgia, "
+                    'serif" (letters, digits, spaces, commas, quotes, hyphens)',
                 )
             )
         elif key in SIZES and (
@@ -232,7 +243,8 @@ def check_tokens(table: dict, where: str) -> list[tuple[str, str, str]]:
                 (
                     where,
                     key,
-                    f"key '{key}' in [{where}] must be a size in pixels from 6 to 48, got {value!r}",
+                    f"key '{key}' in [{where}] must be a size in pixels from 6 to 48, got "
+                    f"{value!r}",
                 )
             )
         elif key == "palette" and (
@@ -244,7 +256,8 @@ def check_tokens(table: dict, where: str) -> list[tuple[str, str, str]]:
                 (
                     where,
                     key,
-                    f'key \'palette\' in [{where}] must be a list of hex colours like ["#0072b2", "#c4520a"]',
+                    f"key 'palette' in [{where}] must be a list of hex colours like "
+                    '["#0072b2", "#c4520a"]',
                 )
             )
     return problems

@@ -42,7 +42,8 @@ def parse_values(text: str) -> dict:
             elif re.match(r"[^\W\d]\w*=[^\s\"]", rest):
                 hint = " (put text in double quotes)"
             raise ValueError(
-                f'cannot read {rest.split()[0]!r}: expected name=value, where value is "text", a number, true, false or null{hint}'
+                f"cannot read {rest.split()[0]!r}: expected name=value, where value is "
+                f'"text", a number, true, false or null{hint}'
             )
         name = match.group("name")
         if name in values:
@@ -62,13 +63,16 @@ def _value(name: str, text: str):
         number = float(text)  # a float of any length; int() refuses past 4,300 digits
         if not math.isfinite(number):
             raise ValueError(
-                f"cannot use {shown}: the number is too large (past about 1.8e308 a browser reads it as Infinity)"
+                f"cannot use {shown}: the number is too large (past about 1.8e308 a browser "
+                "reads it as Infinity)"
             )
         if re.fullmatch(r"-?\d+", text) and (
             len(text.lstrip("-")) > 16 or abs(int(text)) > MAX_SAFE_INTEGER
         ):
             raise ValueError(
-                f"cannot use {shown}: a browser cannot hold this whole number exactly (whole numbers go up to {MAX_SAFE_INTEGER}); write {number!r} if an approximation will do"
+                f"cannot use {shown}: a browser cannot hold this whole number exactly (whole "
+                f"numbers go up to {MAX_SAFE_INTEGER}); write {number!r} if an approximation "
+                "will do"
             )
     value = json.loads(text)
     if isinstance(value, str) and surrogate(value):
@@ -77,12 +81,15 @@ def _value(name: str, text: str):
 
 
 def surrogate(text: str) -> str:
-    """What is wrong with a text holding half of a UTF-16 surrogate pair (from a \\ud800 escape), or ""."""
+    """What is wrong with a text holding half of a UTF-16 surrogate pair (from a \\ud800 escape), or
+    "".
+    """
     half = next((c for c in text if 0xD800 <= ord(c) <= 0xDFFF), None)
     return (
         ""
         if half is None
-        else f"\\u{ord(half):04x} is half of a surrogate pair, not a character: write the character itself"
+        else f"\\u{ord(half):04x} is half of a surrogate pair, not a character: write the "
+        "character itself"
     )
 
 

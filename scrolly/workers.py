@@ -37,11 +37,15 @@ class TimeLimitExceeded(Exception):
 
 
 class WorkerGone(Exception):
-    """The task's worker stopped before it finished, or the worker it asked for is no longer running."""
+    """The task's worker stopped before it finished, or the worker it asked for is no longer
+    running.
+    """
 
 
 class WorkerFailed(Exception):
-    """The task raised in its worker (a bug, not a problem in the project); the message holds its traceback."""
+    """The task raised in its worker (a bug, not a problem in the project); the message holds its
+    traceback.
+    """
 
 
 @dataclass(eq=False)
@@ -68,7 +72,9 @@ class _Worker:
 
 
 class Workers:
-    """Up to `size` worker processes fed by one thread, so that callers never wait for them to start."""
+    """Up to `size` worker processes fed by one thread, so that callers never wait for them to
+    start.
+    """
 
     def __init__(
         self,
@@ -157,7 +163,9 @@ class Workers:
                 self._remove(worker, WorkerGone(how_it_ended(worker.process)))
 
     def _choose(self) -> tuple[Task, _Worker | None] | None:
-        """The next task to start and its worker (None: a new one), or None if nothing can start now."""
+        """The next task to start and its worker (None: a new one), or None if nothing can start
+        now.
+        """
         idle = [worker for worker in self.workers if not worker.task]
         for task in list(self.queue):
             if task.on is None:

@@ -33,7 +33,9 @@ def check_output(root: Path, out: Path) -> None:
                 Problem(
                     out,
                     1,
-                    f"the output folder {out} is the project folder {root} or contains it: every build replaces the output folder whole, so choose another one, like {root / 'dist'}",
+                    f"the output folder {out} is the project folder {root} or contains it: "
+                    "every build replaces the output folder whole, so choose another one, "
+                    f"like {root / 'dist'}",
                 )
             ]
         )
@@ -44,7 +46,9 @@ def check_output(root: Path, out: Path) -> None:
                     Problem(
                         out,
                         1,
-                        f"the output folder {out} is the project's {name}/ folder or inside it, where your own files are: every build replaces the output folder whole, so choose another one, like {root / 'dist'}",
+                        f"the output folder {out} is the project's {name}/ folder or inside "
+                        "it, where your own files are: every build replaces the output "
+                        f"folder whole, so choose another one, like {root / 'dist'}",
                     )
                 ]
             )
@@ -64,7 +68,9 @@ def check_output(root: Path, out: Path) -> None:
                 Problem(
                     out,
                     1,
-                    f"the output folder is not empty and was not written by scrolly (no {MARKER} file in it): every build replaces it whole, so choose an empty or new folder",
+                    "the output folder is not empty and was not written by scrolly (no "
+                    f"{MARKER} file in it): every build replaces it whole, so choose an empty "
+                    "or new folder",
                 )
             ]
         )

@@ -87,7 +87,10 @@ def selection_problem(param: Param, value: object) -> str | None:
                     f"({', '.join(fields)}), like [{_example(fields)}], got {json.dumps(row)}"
                 )
             if any(isinstance(v, (dict, list)) for v in row.values()):
-                return f"selection '{param.name}' takes a text, number or boolean per field, got {json.dumps(row)}"
+                return (
+                    f"selection '{param.name}' takes a text, number or boolean per field, "
+                    f"got {json.dumps(row)}"
+                )
         return None
     channels = select["channels"]
     example = ", ".join(
