@@ -33,7 +33,9 @@ function isCalendarDay(text) {
   return year >= 1 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-/** Why `value` cannot be given to `param`, or null if it can (as Param.problem_with in charts.py). */
+/**
+ * Why `value` cannot be given to `param`, or null if it can (as Param.problem_with in charts.py).
+ */
 function problemWith(param, value) {
   const kind = kindOf(value);
   const shown = JSON.stringify(value);

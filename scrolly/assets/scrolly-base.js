@@ -1,5 +1,6 @@
 // scrolly's reader runtime: sticky charts that follow the prose. No framework; the build joins
-// scrolly-base.js, scrolly-chart.js, scrolly-stage.js and scrolly.js, in that order, into one script.
+// scrolly-base.js, scrolly-chart.js, scrolly-stage.js and scrolly.js, in that order, into one
+// script.
 //
 // The active step of a section is derived from the page position every time the page
 // scrolls or resizes (the last step whose top has crossed the trigger line), never from a
@@ -38,7 +39,10 @@ function loadVega() {
   return vegaPromise;
 }
 
-/** Resolves once the reader does something (or arrives mid-page), so a reader who only looks pays for no Vega. */
+/**
+ * Resolves once the reader does something (or arrives mid-page), so a reader who only looks pays
+ * for no Vega.
+ */
 const readerStarted = new Promise((resolve) => {
   const start = () => {
     for (const type of READER_EVENTS) removeEventListener(type, start, true);
@@ -51,7 +55,10 @@ const readerStarted = new Promise((resolve) => {
 /** Charts (by name) that render too slowly on this device to be tweened frame by frame. */
 const heavyCharts = new Set();
 
-/** Resolves in a new task, so work split by it never adds up to one long task while the reader scrolls. */
+/**
+ * Resolves in a new task, so work split by it never adds up to one long task while the reader
+ * scrolls.
+ */
 function nextTask() {
   return globalThis.scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
 }

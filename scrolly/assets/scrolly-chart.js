@@ -239,7 +239,10 @@ function interpolate(a, b, t) {
   return new Date(x + (y - x) * t).toISOString();
 }
 
-/** The store tuples of a point selection's value (a value, a list of values, or of objects by field). */
+/**
+ * The store tuples of a point selection's value (a value, a list of values, or of objects by
+ * field).
+ */
 function pointTuples(selection, value) {
   if (value === null || value === undefined) return [];
   const items = Array.isArray(value) ? value : [value];

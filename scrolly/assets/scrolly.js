@@ -102,7 +102,9 @@ class Section {
     scrollTo({ top: Math.max(0, top), behavior });
   }
 
-  /** Whether the reader is inside this section (its chart pinned across the middle of the screen). */
+  /**
+   * Whether the reader is inside this section (its chart pinned across the middle of the screen).
+   */
   isBeingRead() {
     const box = this.element.getBoundingClientRect();
     return box.top < innerHeight / 2 && box.bottom > innerHeight / 2;
