@@ -17,7 +17,8 @@ class LiveChart {
     this.selections = {};  // selection name -> how to set it (from the spec's usermeta)
     this.chosen = {};      // selection name -> the value last set
     const source = this.img.parentElement.querySelector("source");
-    this.shown = shownUrl({ url: this.img.getAttribute("src"), dark: source?.getAttribute("srcset") ?? "" });
+    const dark = source?.getAttribute("srcset") ?? "";
+    this.shown = shownUrl({ url: this.img.getAttribute("src"), dark });
     this.swaps = 0;        // counts picture swaps, so a slow one never undoes a later one
     this.exploreOnInput();
   }
@@ -33,7 +34,8 @@ class LiveChart {
     this.box.setAttribute("aria-label", title ? `Explore the chart: ${title}` : "Explore the chart");
     const events = ["pointermove", "pointerup", "focusin"];
     const explore = (event) => {
-      if (event.type === "pointermove" && (event.pointerType !== "mouse" || !(event.movementX || event.movementY))) return;
+      const moved = event.movementX || event.movementY;
+      if (event.type === "pointermove" && (event.pointerType !== "mouse" || !moved)) return;
       for (const type of events) this.box.removeEventListener(type, explore);
       this.load();
     };
@@ -94,12 +96,14 @@ class LiveChart {
       tooltip: tooltipHandler(vega),
     });
     this.selections = spec.usermeta?.scrolly?.selections ?? {};
-    this.dateInputs = new Set((spec.signals ?? []).filter((s) => s.bind?.input === "date").map((s) => s.name));
+    const dateSignals = (spec.signals ?? []).filter((s) => s.bind?.input === "date");
+    this.dateInputs = new Set(dateSignals.map((s) => s.name));
     // The static SVG has the chart's full size, so the room around the plot is known
     // before the first render: the live view renders once, at the size it will keep.
-    const resizable = typeof spec.width === "number" && typeof spec.height === "number" && this.img.naturalWidth > 0;
+    const { width, height } = spec;
+    const resizable = typeof width === "number" && typeof height === "number" && this.img.naturalWidth > 0;
     this.design = resizable
-      ? { width: spec.width, height: spec.height, padX: this.img.naturalWidth - spec.width, padY: this.img.naturalHeight - spec.height }
+      ? { width, height, padX: this.img.naturalWidth - width, padY: this.img.naturalHeight - height }
       : null;
     this.view = view.initialize(live, this.figure.querySelector(".chart-bindings") ?? undefined);
     this.view.description(this.img.alt);  // Vega names its container after the spec's description
@@ -143,12 +147,16 @@ class LiveChart {
     const { width, height, padX, padY } = this.design;
     const shrink = Math.min(boxWidth / (width + padX), boxHeight / (height + padY)) < SHRINK_LIMIT;
     const plotSize = (room) => (shrink
-      ? [Math.max(MIN_PLOT, Math.floor(boxWidth - room.padX)), Math.max(MIN_PLOT, Math.floor(boxHeight - room.padY))]
+      ? [
+          Math.max(MIN_PLOT, Math.floor(boxWidth - room.padX)),
+          Math.max(MIN_PLOT, Math.floor(boxHeight - room.padY)),
+        ]
       : [width, height]);
     const [plotWidth, plotHeight] = plotSize(this.design);
     await this.view.width(plotWidth).height(plotHeight).runAsync();
     if (!shrink) return;
-    const [fixedWidth, fixedHeight] = plotSize(this.room(this.view));  // axis labels may have changed: correct once
+    // axis labels may have changed: correct once
+    const [fixedWidth, fixedHeight] = plotSize(this.room(this.view));
     if (fixedWidth === plotWidth && fixedHeight === plotHeight) return;
     await nextTask();
     await this.view.width(fixedWidth).height(fixedHeight).runAsync();
@@ -156,7 +164,8 @@ class LiveChart {
 
   /** Name the graphic for the state it shows: what the chart is, then what this state shows. */
   label(alt) {
-    const text = alt ? `${this.figure.dataset.description} ${alt}` : this.figure.dataset.description;
+    const description = this.figure.dataset.description;
+    const text = alt ? `${description} ${alt}` : description;
     this.img.alt = text;
     this.view?.description(text);
   }
@@ -169,11 +178,13 @@ class LiveChart {
   set(name, value) {
     const selection = this.selections[name];
     if (!selection) {
-      this.view.signal(name, this.dateInputs.has(name) && typeof value === "string" ? value.slice(0, 10) : value);
+      const day = this.dateInputs.has(name) && typeof value === "string";
+      this.view.signal(name, day ? value.slice(0, 10) : value);
       return;
     }
     this.chosen[name] = value;
-    this.view.signal(selection.signal, selection.type === "point" ? pointTuples(selection, value) : value && { ...value });
+    const point = selection.type === "point";
+    this.view.signal(selection.signal, point ? pointTuples(selection, value) : value && { ...value });
   }
 
   current(name) {
@@ -185,7 +196,8 @@ class LiveChart {
    * picture drawn, go live). Live: numbers and dates glide, the rest switch at once.
    */
   show(state, picture = null, instant = false) {
-    const from = this.view ? Object.fromEntries(Object.keys(state).map((k) => [k, this.current(k)])) : this.state;
+    const keys = Object.keys(state);
+    const from = this.view ? Object.fromEntries(keys.map((k) => [k, this.current(k)])) : this.state;
     this.state = state;
     if (!this.view) {
       if (picture) this.swap(picture, instant);
@@ -194,7 +206,8 @@ class LiveChart {
     }
     cancelAnimationFrame(this.tween);
     const heavy = () => heavyCharts.has(this.name);
-    const glide = reducedMotion.matches || heavy() ? [] : Object.keys(state).filter((k) => canTween(from[k], state[k]));
+    const still = reducedMotion.matches || heavy();
+    const glide = still ? [] : Object.keys(state).filter((k) => canTween(from[k], state[k]));
     for (const key of Object.keys(state)) if (!glide.includes(key)) this.set(key, state[key]);
     if (!glide.length) {
       this.view.runAsync();
@@ -205,10 +218,13 @@ class LiveChart {
     const frame = (now) => {
       slowFrames = previous && now - previous > SLOW_FRAME_MS ? slowFrames + 1 : 0;
       previous = now;
-      if (slowFrames >= 2) heavyCharts.add(this.name);  // the device cannot keep up: finish now, switch from now on
+      // the device cannot keep up: finish now, switch from now on
+      if (slowFrames >= 2) heavyCharts.add(this.name);
       const t = heavy() ? 1 : Math.min(1, (now - started) / TWEEN_MS);
       const eased = t < 0.5 ? 2 * t * t : 1 - (-2 * t + 2) ** 2 / 2;
-      for (const key of glide) this.set(key, t < 1 ? interpolate(from[key], state[key], eased) : state[key]);
+      for (const key of glide) {
+        this.set(key, t < 1 ? interpolate(from[key], state[key], eased) : state[key]);
+      }
       this.view.runAsync();
       if (t < 1) this.tween = requestAnimationFrame(frame);
     };
@@ -220,7 +236,8 @@ function canTween(a, b) {
   if (a === b) return false;
   if (isInterval(a) && isInterval(b)) {
     const keys = Object.keys(b);
-    return keys.length === Object.keys(a).length && keys.every((k) => k in a && a[k].every((v, i) => canTween(v, b[k][i]) || v === b[k][i]));
+    const pairTweens = (k) => a[k].every((v, i) => canTween(v, b[k][i]) || v === b[k][i]);
+    return keys.length === Object.keys(a).length && keys.every((k) => k in a && pairTweens(k));
   }
   if (typeof a === "number" && typeof b === "number") return true;
   return typeof a === "string" && typeof b === "string" && DATE.test(a) && DATE.test(b);
@@ -233,7 +250,10 @@ function isInterval(value) {
 }
 
 function interpolate(a, b, t) {
-  if (isInterval(a)) return Object.fromEntries(Object.keys(b).map((k) => [k, a[k].map((v, i) => (v === b[k][i] ? v : interpolate(v, b[k][i], t)))]));
+  if (isInterval(a)) {
+    const between = (k) => a[k].map((v, i) => (v === b[k][i] ? v : interpolate(v, b[k][i], t)));
+    return Object.fromEntries(Object.keys(b).map((k) => [k, between(k)]));
+  }
   if (typeof a === "number") return a + (b - a) * t;
   const x = Date.parse(a), y = Date.parse(b);
   return new Date(x + (y - x) * t).toISOString();
@@ -249,7 +269,8 @@ function pointTuples(selection, value) {
   return items.map((item) => ({
     unit: selection.unit,
     fields: selection.tuple_fields,
-    values: selection.fields.map((field) => (item !== null && typeof item === "object" ? item[field] : item)),
+    values: selection.fields.map((field) =>
+      item !== null && typeof item === "object" ? item[field] : item),
   }));
 }
 

@@ -57,7 +57,10 @@ class Section {
     if (index === this.active) return;
     const first = this.active < 0;
     this.active = index;
-    this.steps.forEach((step, i) => (i === index ? step.setAttribute("aria-current", "step") : step.removeAttribute("aria-current")));
+    for (const [i, step] of this.steps.entries()) {
+      if (i === index) step.setAttribute("aria-current", "step");
+      else step.removeAttribute("aria-current");
+    }
     this.counter.textContent = `Step ${index + 1} of ${this.steps.length}`;
     const alt = this.steps[index].dataset.alt || "";
     // Screen readers hear what the graphic now shows; not on page load, only when the reader moves.
@@ -69,7 +72,8 @@ class Section {
     } catch (error) {  // a state naming a param the chart lacks: the other steps still work
       console.warn(`scrolly: graphic '${shown}' cannot show the state of #${this.steps[index].id}:`, error);
     }
-    const detail = { index, graphic: this.stage.current?.item.dataset.graphic, state: this.stage.current?.graphic.state };
+    const current = this.stage.current;
+    const detail = { index, graphic: current?.item.dataset.graphic, state: current?.graphic.state };
     this.element.dispatchEvent(new CustomEvent("scrolly:step", { bubbles: true, detail }));
   }
 
@@ -169,7 +173,8 @@ function showTocEdges() {
 }
 tocList.addEventListener("scroll", showTocEdges, { passive: true });
 // A chapter link focused from the keyboard comes fully into view, clear of the fades.
-tocList.addEventListener("focusin", (event) => event.target.scrollIntoView({ block: "nearest", inline: "nearest" }));
+tocList.addEventListener("focusin", (event) =>
+  event.target.scrollIntoView({ block: "nearest", inline: "nearest" }));
 addEventListener("resize", showTocEdges);
 showTocEdges();
 
@@ -193,7 +198,9 @@ let lastWidth = innerWidth;
 function keepPlace() {
   if (innerWidth !== lastWidth) {
     lastWidth = innerWidth;
-    for (const section of sections) if (section.active >= 0 && section.isBeingRead()) section.go(section.active, "instant");
+    for (const section of sections) {
+      if (section.active >= 0 && section.isBeingRead()) section.go(section.active, "instant");
+    }
   }
   schedule();
 }
@@ -217,7 +224,8 @@ addEventListener("keydown", (event) => {
   if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
   if (event.key !== "j" && event.key !== "k") return;
   if (event.target.closest?.("input, textarea, select, [contenteditable]")) return;
-  const reading = sections.reduce((best, s) => (!best || s.visibleHeight() > best.visibleHeight() ? s : best), null);
+  const larger = (best, s) => (!best || s.visibleHeight() > best.visibleHeight() ? s : best);
+  const reading = sections.reduce(larger, null);
   if (!reading || !reading.visibleHeight()) return;
   reading.move(event.key === "j" ? 1 : -1);
   event.preventDefault();
