@@ -292,3 +292,42 @@ def with_highlights(sticky: Sticky, phrases: list[str]) -> Sticky:
     if open_mark is not None:
         out.append("</span>")
     return replace(sticky, html="".join(out), highlights=tuple(phrases))
+
+
+def shown_html(sticky: Sticky, state: dict) -> str:
+    """A text or code sticky's HTML with what `state` highlights lit, as the reader's script
+    lights it: the copy a card shows where the graphic is not pinned."""
+    wanted = state.get("highlight")
+    if wanted is None:
+        return sticky.html
+    if sticky.kind == "code":
+        lines = {n for first, last in line_ranges(str(wanted)) for n in range(first, last + 1)}
+        return re.sub(
+            r'<span class="code-line" data-line="(\d+)">',
+            lambda m: m.group(0).replace('"code-line"', '"code-line is-lit"')
+            if int(m.group(1)) in lines
+            else m.group(0),
+            sticky.html,
+        )
+    number = str(sticky.highlights.index(wanted))
+    return re.sub(
+        r'<span class="hl" data-hl="([\d ]+)">',
+        lambda m: m.group(0).replace('"hl"', '"hl is-lit"')
+        if number in m.group(1).split()
+        else m.group(0),
+        sticky.html,
+    )
+
+
+def image_transform(state: dict) -> str:
+    """The CSS transform that zooms an image sticky on its point (as the reader's script
+    does), "" for the whole image."""
+    zoom = max(1.0, float(state.get("zoom") or 1))
+    if zoom == 1:
+        return ""
+    room = (zoom - 1) / 2
+
+    def shift(at: object) -> str:
+        return f"{100 * max(-room, min(room, -zoom * (float(at) - 0.5))):.4g}%"
+
+    return f"translate({shift(state['x'])}, {shift(state['y'])}) scale({zoom:.4g})"

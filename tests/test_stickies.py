@@ -228,6 +228,59 @@ def test_no_horizontal_overflow_at_320_px(open_page):
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, f"wider than the screen at y={y}"
 
 
+COPY = """step => { const copy = step.querySelector('.step-copy');
+    if (!copy || getComputedStyle(copy).display === 'none') return null;
+    const box = copy.getBoundingClientRect(), img = copy.querySelector('img');
+    const out = {height: box.height, width: box.width, loaded: img ? img.complete && img.naturalWidth > 0 : null,
+        chart: !!copy.querySelector('.step-copy-chart'), hidden: copy.getAttribute('aria-hidden'),
+        lit: [...copy.querySelectorAll('.is-lit')].map(e => e.textContent.trim()),
+        dimmed: !!copy.querySelector('.sticky.is-dimmed')};
+    if (img && img.classList.contains('sticky-img')) {
+        const f = img.parentElement.getBoundingClientRect(), r = img.getBoundingClientRect();
+        out.zoom = r.width / f.width;
+        out.focus = [(f.left + f.width / 2 - r.left) / r.width, (f.top + f.height / 2 - r.top) / r.height]; }
+    return out; }"""
+
+
+def test_in_a_short_window_each_card_that_switches_the_graphic_shows_it_as_the_step_leaves_it(open_page):
+    """At 400 % zoom the graphic is not pinned, so a card that shows another graphic, or the
+    same one in a new state, carries a copy of it in that state."""
+    page = open_page({"width": 320, "height": 256})
+    steps = page.locator(f"#{KINDS} .step")
+    copies = []
+    for index in range(steps.count()):
+        steps.nth(index).scroll_into_view_if_needed()
+        page.wait_for_timeout(100)
+        copy = steps.nth(index).evaluate(COPY)
+        if copy and copy["loaded"] is False:
+            steps.nth(index).locator("img").evaluate("img => img.decode().catch(() => null)")
+            copy = steps.nth(index).evaluate(COPY)
+        copies.append(copy)
+    assert copies[0] is None, "the first step's graphic is the one just above it"
+    for index, copy in enumerate(copies[1:], 1):
+        assert copy and copy["height"] > 40 and copy["width"] <= 320, (index, copy)
+        assert copy["hidden"] == "true", "the live region already says what the step shows"
+        assert copy["loaded"] in (True, None), (index, copy)
+    approx = pytest.approx
+    assert copies[1]["zoom"] == approx(1, abs=0.01)
+    assert copies[2]["zoom"] == approx(2.5, abs=0.01)
+    assert copies[2]["focus"] == [approx(0.75, abs=0.01), approx(0.25, abs=0.01)]
+    assert copies[3]["lit"] == ["closer to NATO", "closer to NATO"] and copies[3]["dimmed"]
+    assert copies[4]["lit"] == [
+        'focus = alt.param(name="focus", value=None)', "chart = alt.Chart(data).mark_point()"]
+    assert copies[5]["chart"] and copies[6]["chart"]
+    assert copies[7]["zoom"] == approx(2.5, abs=0.01), "the picture as it was left, zoomed"
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+
+
+@pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["1280", "390"])
+def test_where_the_graphic_is_pinned_no_card_carries_a_copy_of_it(open_page, viewport):
+    page = open_page(viewport)
+    steps = page.locator(f"#{KINDS} .step")
+    assert steps.locator(".step-copy").count() == 7
+    assert [steps.nth(i).evaluate(COPY) for i in range(steps.count())] == [None] * 8
+
+
 @pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["1280", "390"])
 def test_axe_finds_nothing_at_any_step(open_page, viewport):
     page = open_page(viewport)
@@ -265,7 +318,7 @@ def test_without_javascript_each_sticky_is_read_where_it_is_first_shown(browser,
         page.goto(static_server(site))
         order = page.evaluate(f"""() => [...document.querySelectorAll('#{KINDS} .stage-item, #{KINDS} .reading-copy, #{KINDS} .step')]
             .filter(el => getComputedStyle(el).visibility === 'visible' && el.getBoundingClientRect().height > 0)
-            .map(el => el.classList.contains('step') ? 'step: ' + el.textContent.trim().split('.')[0]
+            .map(el => el.classList.contains('step') ? 'step: ' + el.innerText.trim().split('.')[0]
                 : (el.querySelector('img')?.alt || el.textContent.trim()).slice(0, 24))""")
         assert order == [
             "Three dots at (1, 2), (2", "step: The section’s first chart, with the second dot in focus",
