@@ -4,6 +4,8 @@ leaves most of the window to the prose, and every step can be reached and read."
 
 from __future__ import annotations
 
+from axe_playwright_python.sync_playwright import Axe
+
 from test_design import open_site, story_site  # noqa: F401 (fixtures)
 
 ZOOMED = {"width": 320, "height": 256}
@@ -78,3 +80,15 @@ def test_at_400_percent_zoom_a_step_that_changes_the_chart_shows_its_state(open_
         assert box["width"] <= 320 and box["height"] < 256
     tall = open_site(story_site, width=390, height=844)
     assert not tall.locator(".step .step-picture").first.is_visible(), "a phone pins the chart instead"
+
+
+def test_at_400_percent_zoom_axe_finds_nothing_with_every_card_shown(open_site, story_site):
+    page = open_site(story_site, **ZOOMED)
+    page.evaluate("window.scrolly.ready().then(() => true)")
+    copies = page.locator(".step .step-copy")
+    assert copies.count() >= 1 and copies.first.evaluate("c => getComputedStyle(c).display") == "block"
+    for step in page.locator(".step").all():
+        step.scroll_into_view_if_needed()
+    settle(page)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
