@@ -93,6 +93,7 @@ class ChartUse:
     states: tuple[
         dict, ...
     ] = ()  # the values set so far at each step showing it (a figure: its values)
+    place: str = "pinned"  # the box it takes on a phone: "pinned", or "figure" in the prose
 
 
 def chart_uses(chapters: list[Chapter]):
@@ -111,6 +112,7 @@ def chart_uses(chapters: list[Chapter]):
                     settings,
                     block.values,
                     states=(block.values,),
+                    place="figure",
                 )
 
 

@@ -162,6 +162,7 @@ class Build:
             requested_states(chapters),
             partial(progress, "charts"),
             png_charts(config, chapters),
+            phone_shots(chapters),
         )
         problems += param_name_problems(charts or {})
         problems += unreadable_files(template_files(self.root), "template")
@@ -260,6 +261,15 @@ def requested_states(chapters: list[Chapter]) -> dict[str, list[dict]]:
     for use in chart_uses(chapters):
         states.setdefault(use.chart, []).extend(use.states)
     return states
+
+
+def phone_shots(chapters: list[Chapter]) -> dict[str, list[tuple[dict, str]]]:
+    """Every state each chart is shown in, with the box it takes on a phone: a picture laid
+    out for that box reads at its own size there, where the design's would be scaled down."""
+    shots: dict[str, list[tuple[dict, str]]] = {}
+    for use in chart_uses(chapters):
+        shots.setdefault(use.chart, []).extend((values, use.place) for values in use.states)
+    return shots
 
 
 def png_charts(config: Config, chapters: list[Chapter]) -> frozenset[str]:

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import jinja2
 
-from .charts import Chart, state_key
+from .charts import Chart, picture_key, state_key
 from .charts.module import unexpected_problem
+from .charts.pictures import phone_size
 from .charts.rows import dumps
 from .charts.schemes import dark_key, split
 from .config import Config
@@ -53,6 +54,44 @@ class ChartView:
     drawn: bool = True  # the picture is of this very state (not the default one in its place)
     dark_url: str = ""  # a PNG picture's dark twin, for readers in dark mode (charts/schemes.py)
     first: bool = False  # some section or figure starts with this state (print lays these out)
+    phone: Source | None = None  # the picture laid out for a phone's box, where there is one
+
+
+@dataclass(frozen=True)
+class Source:
+    """A <picture>'s other picture of a chart state (laid out for a phone's box, or a PNG's
+    dark twin), and the screens that show it."""
+
+    url: str
+    width: int
+    height: int
+    media: str
+
+
+# Where a phone picture is shown: the pinned box has its phone shape on narrow screens
+# (a short one shows the chart at its design shape, story.css); a figure's box keeps the
+# design's shape and takes the phone picture while it is closer to the phone's size.
+PINNED_PHONE_MEDIA = "screen and (max-width: 640px) and (min-height: 481px)"
+PAGE_MARGINS = 32  # a figure is the window's width less these, on a phone (story.css)
+
+
+DARK_MEDIA = "screen and (prefers-color-scheme: dark)"
+
+
+def picture_source(view: ChartView, phone: bool) -> Source | None:
+    """The other picture a <picture> offers for a view, with the screens that take it: a
+    PNG's dark twin (a PNG has no phone picture), else with `phone` the phone's picture."""
+    chart = view.chart
+    if view.dark_url:
+        return Source(view.dark_url, chart.width, chart.height, DARK_MEDIA)
+    return view.phone if phone else None
+
+
+def phone_media(chart: Chart, place: str, width: int) -> str:
+    if place == "pinned":
+        return PINNED_PHONE_MEDIA
+    widest = round((chart.width * width) ** 0.5) + PAGE_MARGINS  # scaled as much up as down
+    return f"screen and (max-width: {widest}px)"
 
 
 class Templates:
@@ -134,15 +173,20 @@ def render_site(
     pictures = picture_urls(charts, chart_uses(chapters), files, config.theme)
     firsts = {(use.chart, state_key(use.first)) for use in chart_uses(chapters) if use.first}
 
-    def view(name: str, values: dict) -> ChartView:
-        """The chart in the state `values` sets, from its defaults, and its first picture."""
+    def view(name: str, values: dict, place: str = "figure") -> ChartView:
+        """The chart in the state `values` sets, from its defaults, and its first picture;
+        `place` is the box it takes on a phone."""
         chart = charts[name]
         state = {param.name: param.default for param in chart.params.values()} | values
         url = pictures.get((name, state_key(values)))
         drawn = url is not None or not values
         dark = pictures.get((name, dark_key(state_key(values))), "")
         first = (name, state_key(values)) in firsts
-        return ChartView(chart, state, url or default_picture(chart), drawn, dark, first)
+        phone = None
+        if (phone_url := pictures.get((name, picture_key(values, place)))) is not None:
+            width, height = phone_size(chart, place)
+            phone = Source(phone_url, width, height, phone_media(chart, place, width))
+        return ChartView(chart, state, url or default_picture(chart), drawn, dark, first, phone)
 
     inline = markdown(html=False, typographer=False)  # site.toml text as written, never raw HTML
     context = dict(
@@ -153,10 +197,12 @@ def render_site(
         view=view,
         step_alts=lambda block: step_alts(block, charts, descriptions),
         section=lambda block: section_view(
-            block, view, step_alts(block, charts, descriptions), config.layout
+            block, partial(view, place="pinned"), step_alts(block, charts, descriptions),
+            config.layout,
         ),
         figure_alt=lambda block: figure_alt(block, charts[block.chart], descriptions),
         picture_alt=picture_alt,
+        picture_source=picture_source,
         summary=[inline.renderInline(item) for item in config.summary],
         embed_snippet=partial(embed_snippet, config),
         downloads=downloads,
@@ -218,6 +264,11 @@ def picture_urls(
     for use in uses:
         chart = charts[use.chart]
         for values in use.states or ([use.first] if use.first is not None else []):
+            phone_key = picture_key(values, use.place)
+            phone = chart.pictures.get(phone_key)
+            if phone is not None and (use.chart, phone_key) not in urls:
+                phone = picture_svg(phone.decode(), theme).encode()
+                urls[(use.chart, phone_key)] = _add_hashed(files, default_picture(chart), phone)
             key = state_key(values)
             if (use.chart, key) in urls:
                 continue

@@ -19,13 +19,19 @@ WAIT = 10_000  # ms, the most any wait below may take
 
 
 @pytest.fixture
-def reader(browser, basic_site, static_server):
+def reader(reader_of, basic_site):
     """reader(viewport, **context options) -> a page on the built story; fails the test on
     page errors or requests to another host."""
-    url = static_server(basic_site)
+    return lambda viewport=WIDE, **options: reader_of(basic_site, viewport, **options)
+
+
+@pytest.fixture
+def reader_of(browser, static_server):
+    """reader_of(dist, viewport, **context options) -> a page on that built site; fails the
+    test on page errors or requests to another host."""
     contexts, pages = [], []
 
-    def open_page(viewport=WIDE, **options):
+    def open_page(site, viewport=WIDE, **options):
         context = browser.new_context(viewport=viewport, bypass_csp=True, **options)
         contexts.append(context)
         page = context.new_page()
@@ -41,7 +47,7 @@ def reader(browser, basic_site, static_server):
                 route.abort()
 
         page.route("**/*", guard)
-        page.goto(url)
+        page.goto(static_server(site))
         pages.append(page)
         return page
 

@@ -8,11 +8,12 @@ import json
 
 import pytest
 
-from test_reader import (  # noqa: F401 (the reader fixture)
+from test_reader import (  # noqa: F401 (the reader fixtures)
     PHONE,
     WIDE,
     chart_description,
     reader,
+    reader_of,
     scroll_to_step,
     section_id,
     step_states,

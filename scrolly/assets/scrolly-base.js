@@ -28,7 +28,6 @@ const script = document.querySelector("script[data-vega]");
 const vegaUrl = new URL(script.dataset.vega, document.baseURI).href;
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 const narrow = matchMedia("(max-width: 640px)");
-const darkScheme = matchMedia("(prefers-color-scheme: dark)");
 
 const api = { views: {}, sections: {}, ready };
 window.scrolly = api;
@@ -91,12 +90,16 @@ const pageLoaded = new Promise((resolve) => {
 
 /** A step's picture of its state (from the build), or null when the build drew none (a preview). */
 function stepPicture(step) {
-  return step.dataset.picture ? { url: step.dataset.picture, dark: step.dataset.pictureDark ?? "" } : null;
+  const { picture, pictureSource, pictureMedia } = step.dataset;
+  return picture ? { url: picture, source: pictureSource ?? "", media: pictureMedia ?? "" } : null;
 }
 
-/** The address the browser shows for a picture: its dark twin for a reader in dark mode. */
+/**
+ * The address the browser shows for a picture: its <source>'s on the screens that take it
+ * (a phone's picture on a phone, a PNG's dark twin in dark mode), else its own.
+ */
 function shownUrl(picture) {
-  return darkScheme.matches && picture.dark ? picture.dark : picture.url;
+  return picture.source && matchMedia(picture.media).matches ? picture.source : picture.url;
 }
 
 const fetched = new Map();  // picture address -> promise of it decoded

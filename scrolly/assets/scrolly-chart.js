@@ -17,8 +17,8 @@ class LiveChart {
     this.selections = {};  // selection name -> how to set it (from the spec's usermeta)
     this.chosen = {};      // selection name -> the value last set
     const source = this.img.parentElement.querySelector("source");
-    const dark = source?.getAttribute("srcset") ?? "";
-    this.shown = shownUrl({ url: this.img.getAttribute("src"), dark });
+    const other = { source: source?.getAttribute("srcset") ?? "", media: source?.media ?? "" };
+    this.shown = shownUrl({ url: this.img.getAttribute("src"), ...other });
     this.swaps = 0;        // counts picture swaps, so a slow one never undoes a later one
     this.exploreOnInput();
   }
@@ -60,7 +60,7 @@ class LiveChart {
       fading.setAttribute("aria-hidden", "true");
       holder.after(fading);
     }
-    holder.querySelector?.("source")?.setAttribute("srcset", picture.dark);
+    holder.querySelector?.("source")?.setAttribute("srcset", picture.source);
     this.img.src = picture.url;
     if (!fading) return;
     const old = fading.tagName === "IMG" ? fading : fading.querySelector("img");
@@ -98,12 +98,14 @@ class LiveChart {
     this.selections = spec.usermeta?.scrolly?.selections ?? {};
     const dateSignals = (spec.signals ?? []).filter((s) => s.bind?.input === "date");
     this.dateInputs = new Set(dateSignals.map((s) => s.name));
-    // The static SVG has the chart's full size, so the room around the plot is known
-    // before the first render: the live view renders once, at the size it will keep.
+    // The figure carries the design's full size (that of its static SVG), so the room
+    // around the plot is known before the first render: the live view renders once, at
+    // the size it will keep.
     const { width, height } = spec;
-    const resizable = typeof width === "number" && typeof height === "number" && this.img.naturalWidth > 0;
+    const full = ["--w", "--h"].map((side) => Number(this.figure.style.getPropertyValue(side)));
+    const resizable = typeof width === "number" && typeof height === "number" && full[0] > 0;
     this.design = resizable
-      ? { width, height, padX: this.img.naturalWidth - width, padY: this.img.naturalHeight - height }
+      ? { width, height, padX: full[0] - width, padY: full[1] - height }
       : null;
     this.view = view.initialize(live, this.figure.querySelector(".chart-bindings") ?? undefined);
     this.view.description(this.img.alt);  // Vega names its container after the spec's description

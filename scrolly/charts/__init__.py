@@ -22,6 +22,7 @@ _MODULES = {  # name -> the module of this package that defines it
     "chart_paths": "model",
     "compile_chart": "compile",
     "start_vega_runtime": "runtime",
+    "picture_key": "model",
     "state_key": "model",
     "with_values": "pictures",
 }

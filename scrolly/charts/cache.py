@@ -16,7 +16,8 @@ import os
 from dataclasses import asdict
 from pathlib import Path
 
-from .model import Chart, Param, state_key
+from .model import Chart, Param, Shot, picture_key
+from .pictures import wanted
 from .reads import input_bytes
 from .rows import dumps
 
@@ -99,26 +100,25 @@ class ChartCache:
             self.recent.clear()
         self.recent[(name, key)] = chart
 
-    def read_pictures(self, key: str, chart: Chart, states: list[dict]) -> list[dict]:
-        """Add the cached pictures of these states to the chart; returns the states that
-        still have none (among those whose values the chart accepts)."""
+    def read_pictures(self, key: str, chart: Chart, shots: list[Shot]) -> list[Shot]:
+        """Add the cached pictures of these shots to the chart; returns the shots that
+        still have none (among those the chart has a picture for: see pictures.wanted)."""
         missing = []
-        for values in states:
-            if state_key(values) in chart.pictures or not chart.accepts(values):
+        for values, place in shots:
+            state = picture_key(values, place)
+            if state in chart.pictures or not wanted(chart, values, place):
                 continue
-            picture = self._picture_path(key, values, chart)
+            picture = self._picture_path(key, state, chart)
             if picture and picture.is_file():
-                chart.pictures[state_key(values)] = picture.read_bytes()
+                chart.pictures[state] = picture.read_bytes()
             else:
-                missing.append(values)
+                missing.append((values, place))
         return missing
 
-    def _picture_path(self, key: str, values: dict, chart: Chart) -> Path | None:
+    def _picture_path(self, key: str, state: str, chart: Chart) -> Path | None:
         if self.folder is None:
             return None
-        return (
-            self.folder / "states" / f"{_state_file(key, state_key(values))}.{chart.picture_type}"
-        )
+        return self.folder / "states" / f"{_state_file(key, state)}.{chart.picture_type}"
 
     def store(self, chart: Chart, key: str) -> None:
         """Write the chart and its pictures; a cache that cannot be written only costs time."""

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..problems import Problem, ProjectError
 from ..theme import themed_spec, untitled
 from .data import local_data
-from .model import Chart
+from .model import Chart, Shot
 from .module import (
     first_lines,
     line_of_def,
@@ -64,7 +64,7 @@ def compile_chart(
     worker = worker or ChartWorker()
     try:
         chart = _compiled(name, path, png, worker.reads, theme)
-        worker.held[name] = render_states(chart, states)
+        worker.held[name] = render_states(chart, [(values, None) for values in states])
     except ProjectError as err:
         return err.problems
     except Exception as err:  # anything else is still this chart's problem, not the build's
@@ -160,15 +160,15 @@ def compile_task(
     return compile_chart(name, path, states, png, worker, theme)
 
 
-def draw_held_task(worker: ChartWorker, name: str, states: list[dict], png: bool):
+def draw_held_task(worker: ChartWorker, name: str, shots: list[Shot], png: bool):
     """draw_states for a chart this worker compiled and still holds."""
-    return draw_task(worker, worker.held.pop(name), states, png)
+    return draw_task(worker, worker.held.pop(name), shots, png)
 
 
-def draw_task(worker: ChartWorker, chart: Chart, states: list[dict], png: bool):
+def draw_task(worker: ChartWorker, chart: Chart, shots: list[Shot], png: bool):
     """draw_states, or the problem that stopped it (a list, as compile_chart returns)."""
     try:
-        return draw_states(chart, states, png)
+        return draw_states(chart, shots, png)
     except ProjectError as err:
         return err.problems
     except Exception as err:

@@ -79,8 +79,8 @@ class Chart:
             if isinstance(s, dict) and isinstance(s.get("bind"), dict) and "input" in s["bind"]
         )
 
-    def picture(self, values: dict) -> bytes:
-        return self.pictures[state_key(values)]
+    def picture(self, values: dict, place: str | None = None) -> bytes:
+        return self.pictures[picture_key(values, place)]
 
     def value_problem(self, name: str, value: object) -> str | None:
         """Why this chart cannot be set to `name=value`, or None if it can."""
@@ -93,6 +93,16 @@ class Chart:
 
 def state_key(values: dict) -> str:
     return json.dumps(values, sort_keys=True, ensure_ascii=False)
+
+
+# A picture to draw: a state's values, and the phone box it is laid out for ("pinned" or
+# "figure", see pictures.PHONE_BOXES), or None for the chart's design size.
+Shot = tuple[dict, str | None]
+
+
+def picture_key(values: dict, place: str | None = None) -> str:
+    """The key of a state's picture in Chart.pictures: its state key, and the box it is for."""
+    return state_key(values) if place is None else f"{state_key(values)} @{place}"
 
 
 def chart_paths(root: Path) -> dict[str, Path]:

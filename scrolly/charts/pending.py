@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from ..problems import Problem, ProjectError
 from .cache import ChartCache
 from .compile import compile_task, draw_held_task, draw_task
-from .model import Chart
+from .model import Chart, Shot
 from .module import line_of_def, memory_limit_note
 
 if TYPE_CHECKING:
@@ -60,15 +60,21 @@ class PendingCharts:
                 self.compiling[name] = self._submit(compile_task, name, path, [{}], False, theme)
 
     def finish(
-        self, states: dict[str, list[dict]], progress=None, png: frozenset[str] = frozenset()
+        self,
+        states: dict[str, list[dict]],
+        progress=None,
+        png: frozenset[str] = frozenset(),
+        phones: dict[str, list[Shot]] | None = None,
     ) -> dict[str, Chart]:
-        """Wait for the charts and draw the states they are first shown in, and the 2x PNG
-        of the charts named in `png` (a preview draws none).
+        """Wait for the charts and draw the states they are shown in, their pictures for
+        the phone boxes in `phones`, and the 2x PNG of the charts named in `png` (a preview
+        draws none of these).
 
         Raises ProjectError with every chart's problems. A chart taken from the cache has
         `from_cache` set. `progress(done, total)` hears of each chart compiled.
         """
         self.png = frozenset() if self.preview else png
+        self.phones = {} if self.preview else phones or {}
         charts, keys, drawing, problems = {}, {}, {}, []
         for name, (key, chart) in self.cached.items():
             charts[name], keys[name] = chart, key
@@ -107,13 +113,14 @@ class PendingCharts:
 
     def _start_drawing(self, name: str, chart: Chart, key: str, states: dict):
         """Start drawing the chart's states that no cache holds: (task, states), or None."""
-        wanted = [{}] if self.preview else [{}, *states.get(name, [])]
+        values = [{}] if self.preview else [{}, *states.get(name, [])]
+        wanted = [(state, None) for state in values] + self.phones.get(name, [])
         missing = self.cache.read_pictures(key, chart, wanted)
         if missing or (name in self.png and not chart.png):
             return self._draw(name, chart, missing), missing
         return None
 
-    def _draw(self, name: str, chart: Chart, states: list[dict], held: bool = True) -> Task:
+    def _draw(self, name: str, chart: Chart, shots: list[Shot], held: bool = True) -> Task:
         """Draw on the worker that compiled the chart (it holds it), else send the chart along."""
         png = name in self.png
         compiled = self.compiling.get(name)
@@ -123,8 +130,8 @@ class PendingCharts:
             and compiled.worker is not None
             and self.pool().running(compiled.worker)
         ):
-            return self._submit(draw_held_task, name, states, png, on=compiled.worker)
-        return self._submit(draw_task, chart, states, png)
+            return self._submit(draw_held_task, name, shots, png, on=compiled.worker)
+        return self._submit(draw_task, chart, shots, png)
 
     def _add_pictures(self, charts: dict[str, Chart], drawing: dict) -> list[Problem]:
         """Wait for the drawings and add them to the charts; a chart that failed is dropped."""

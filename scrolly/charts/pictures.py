@@ -11,31 +11,57 @@ import re
 
 from ..svg import smaller_svg
 from ..theme import with_fallback_colors
-from .model import Chart, state_key
+from .model import Chart, Shot, picture_key
 from .schemes import with_dark
 from .selections import with_selections
 
 MAX_SVG_BYTES = 300_000  # past this, first paint uses a PNG: thousands of marks make SVGs huge
+# The boxes a chart gets on a 390 x 844 phone (measured in Chromium): pinned in a scrolly
+# section, and as a figure in the prose, whose height follows the design's shape.
+PHONE_BOXES = {"pinned": (374, 316), "figure": (358, None)}
+SHRINK_LIMIT = 0.95  # as scrolly-base.js: below this scale a chart is laid out for its box
+MIN_PLOT = 120  # as scrolly-base.js: the smallest plot width or height of such a layout
 
 
-def render_states(chart: Chart, states: list[dict], png: bool = False) -> Chart:
-    """Add a first-paint picture for each state whose values the chart accepts.
+def render_states(chart: Chart, shots: list[Shot], png: bool = False) -> Chart:
+    """Add a first-paint picture for each shot whose values the chart accepts.
 
-    (The states it does not accept are reported by the build.) With png, also the 2x
-    PNG that a chart compiled for a preview lacks.
+    (The states it does not accept are reported by the build; a phone shot of a chart
+    that reads well at its design size is none.) With png, also the 2x PNG that a chart
+    compiled for a preview lacks.
     """
     if png and not chart.png:
         chart = dataclasses.replace(chart, png=png_of(chart.svg))
-    for values in states:
-        key = state_key(values)
-        if key in chart.pictures or not chart.accepts(values):
+    for values, place in shots:
+        key = picture_key(values, place)
+        if key in chart.pictures or not wanted(chart, values, place):
             continue
-        chart.pictures[key] = picture_of(chart, values)
+        chart.pictures[key] = picture_of(chart, values, place)
     return chart
 
 
-def picture_of(chart: Chart, values: dict) -> bytes:
-    if not values:
+def wanted(chart: Chart, values: dict, place: str | None) -> bool:
+    """Whether a shot has a picture: its values fit the chart, and a phone needs one."""
+    return chart.accepts(values) and (place is None or phone_size(chart, place) is not None)
+
+
+def phone_size(chart: Chart, place: str) -> tuple[int, int] | None:
+    """The size of a chart's picture for a phone's box, or None when its design picture
+    reads well there (or Vega cannot lay it out again: a chart without a numeric size,
+    a PNG picture)."""
+    if chart.picture_type != "svg" or not all(
+        type(chart.vega.get(side)) in (int, float) for side in ("width", "height")
+    ):
+        return None
+    width, height = PHONE_BOXES[place]
+    height = height or round(width * chart.height / chart.width)
+    if min(width / chart.width, height / chart.height) >= SHRINK_LIMIT:
+        return None
+    return width, height
+
+
+def picture_of(chart: Chart, values: dict, place: str | None = None) -> bytes:
+    if not values and place is None:
         if chart.picture_type == "svg":
             return chart.svg.encode()
         return with_dark(chart.png, chart.svg, chart.dark_colors)
@@ -45,16 +71,37 @@ def picture_of(chart: Chart, values: dict) -> bytes:
         import vl_convert as vlc
 
         vega = vlc.vegalite_to_vega(with_selections(chart.vega_lite, chart.params, selected))
-    svg = svg_of(with_values(vega, {k: v for k, v in values.items() if k not in selected}))
+    vega = with_values(vega, {k: v for k, v in values.items() if k not in selected})
+    if place is not None:
+        return laid_out_svg(chart, vega, phone_size(chart, place)).encode()
+    svg = svg_of(vega)
     if chart.picture_type == "svg":
         return svg.encode()
     return with_dark(png_of(svg), svg, chart.dark_colors)
 
 
-def draw_states(chart: Chart, states: list[dict], png: bool) -> tuple[bytes, dict]:
-    """The chart's 2x PNG (drawn if it lacks one and png is set) and these states' pictures."""
-    chart = render_states(chart, states, png)
-    keys = [state_key(values) for values in states]
+def laid_out_svg(chart: Chart, vega: dict, size: tuple[int, int]) -> str:
+    """The chart drawn for a box of `size`, as the live chart lays itself out for its box
+    (scrolly-chart.js, fit): the plot takes what the axes, legends and title leave.
+
+    The room they take is the design's at first; once drawn, axis labels may have
+    changed it, so it is corrected once.
+    """
+    room = (chart.width - vega["width"], chart.height - vega["height"])
+    for _ in range(2):
+        plot = tuple(max(MIN_PLOT, side - taken) for side, taken in zip(size, room))
+        svg = svg_of(dict(vega, width=plot[0], height=plot[1]))
+        drawn = svg_size(svg)
+        room = (drawn[0] - plot[0], drawn[1] - plot[1])
+        if all(abs(got - side) <= 2 for got, side in zip(drawn, size)):
+            break
+    return svg
+
+
+def draw_states(chart: Chart, shots: list[Shot], png: bool) -> tuple[bytes, dict]:
+    """The chart's 2x PNG (drawn if it lacks one and png is set) and these shots' pictures."""
+    chart = render_states(chart, shots, png)
+    keys = [picture_key(values, place) for values, place in shots]
     return chart.png, {key: chart.pictures[key] for key in keys if key in chart.pictures}
 
 
