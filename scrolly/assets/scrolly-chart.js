@@ -104,8 +104,9 @@ class LiveChart {
     const { width, height } = spec;
     const full = ["--w", "--h"].map((side) => Number(this.figure.style.getPropertyValue(side)));
     const resizable = typeof width === "number" && typeof height === "number" && full[0] > 0;
+    const fit = spec.usermeta?.scrolly?.fit === true;  // sized by its container: any box
     this.design = resizable
-      ? { width, height, padX: full[0] - width, padY: full[1] - height }
+      ? { width, height, padX: full[0] - width, padY: full[1] - height, fit }
       : null;
     this.view = view.initialize(live, this.figure.querySelector(".chart-bindings") ?? undefined);
     this.view.description(this.img.alt);  // Vega names its container after the spec's description
@@ -139,16 +140,18 @@ class LiveChart {
 
   /**
    * Lay the chart out again for its box when scaling the design down would shrink its
-   * text; the box itself never changes size, so nothing on the page moves.
+   * text, or always for a chart sized by its container; the box itself never changes
+   * size, so nothing on the page moves.
    */
   async fit() {
     const boxWidth = this.box.clientWidth, boxHeight = this.box.clientHeight;
     if (!this.design || !boxWidth || !boxHeight) return this.view.runAsync();
     if (this.fittedTo === `${boxWidth}x${boxHeight}`) return;
     this.fittedTo = `${boxWidth}x${boxHeight}`;
-    const { width, height, padX, padY } = this.design;
-    const shrink = Math.min(boxWidth / (width + padX), boxHeight / (height + padY)) < SHRINK_LIMIT;
-    const plotSize = (room) => (shrink
+    const { width, height, padX, padY, fit } = this.design;
+    const scale = Math.min(boxWidth / (width + padX), boxHeight / (height + padY));
+    const relayout = fit || scale < SHRINK_LIMIT;
+    const plotSize = (room) => (relayout
       ? [
           Math.max(MIN_PLOT, Math.floor(boxWidth - room.padX)),
           Math.max(MIN_PLOT, Math.floor(boxHeight - room.padY)),
@@ -156,7 +159,7 @@ class LiveChart {
       : [width, height]);
     const [plotWidth, plotHeight] = plotSize(this.design);
     await this.view.width(plotWidth).height(plotHeight).runAsync();
-    if (!shrink) return;
+    if (!relayout) return;
     // axis labels may have changed: correct once
     const [fixedWidth, fixedHeight] = plotSize(this.room(this.view));
     if (fixedWidth === plotWidth && fixedHeight === plotHeight) return;

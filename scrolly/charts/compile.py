@@ -27,6 +27,7 @@ from .reads import ReadRecorder, tracked_inputs, untracked_reason
 from .selections import live_selections, selection_params
 from .spec import (
     chart_params,
+    container_sized,
     invalid_chart_problem,
     metadata_problems,
     shared_rows,
@@ -94,6 +95,7 @@ def _compiled(name: str, path: Path, png: bool, reads: ReadRecorder, theme: dict
         vega = shared_rows(
             vega_lite, compile_without_rows(untitled(vega_lite), vlc.vegalite_to_vega)
         )
+        vega = container_sized(vega)
         svg = svg_of(vega)
         png = png_of(svg) if png or len(svg) > MAX_SVG_BYTES else b""
     except Exception as err:

@@ -10,10 +10,11 @@ import dataclasses
 import re
 
 from ..svg import smaller_svg
-from ..theme import with_fallback_colors
+from ..theme import untitled, with_fallback_colors
 from .model import Chart, Shot, picture_key
 from .schemes import with_dark
 from .selections import with_selections
+from .spec import container_sized, fits_its_box
 
 MAX_SVG_BYTES = 300_000  # past this, first paint uses a PNG: thousands of marks make SVGs huge
 # The boxes a chart gets on a 390 x 844 phone (measured in Chromium): pinned in a scrolly
@@ -55,7 +56,8 @@ def phone_size(chart: Chart, place: str) -> tuple[int, int] | None:
         return None
     width, height = PHONE_BOXES[place]
     height = height or round(width * chart.height / chart.width)
-    if min(width / chart.width, height / chart.height) >= SHRINK_LIMIT:
+    scale = min(width / chart.width, height / chart.height)
+    if scale >= SHRINK_LIMIT and not fits_its_box(chart.vega):
         return None
     return width, height
 
@@ -70,7 +72,8 @@ def picture_of(chart: Chart, values: dict, place: str | None = None) -> bytes:
     if selected:  # Vega-Lite draws a selection's value itself: compile it with that value
         import vl_convert as vlc
 
-        vega = vlc.vegalite_to_vega(with_selections(chart.vega_lite, chart.params, selected))
+        selecting = with_selections(untitled(chart.vega_lite), chart.params, selected)
+        vega = container_sized(vlc.vegalite_to_vega(selecting))
     vega = with_values(vega, {k: v for k, v in values.items() if k not in selected})
     if place is not None:
         return laid_out_svg(chart, vega, phone_size(chart, place)).encode()

@@ -172,7 +172,7 @@ def live_selections(vega: dict, params: dict[str, Param]) -> dict:
 
     vega = visit(vega)
     usermeta = dict(vega.get("usermeta") or {})
-    usermeta["scrolly"] = {"selections": selects}
+    usermeta["scrolly"] = dict(usermeta.get("scrolly") or {}, selections=selects)
     vega["usermeta"] = usermeta
     return vega
 

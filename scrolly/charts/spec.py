@@ -75,6 +75,40 @@ def chart_params(spec: dict) -> dict[str, Param]:
     return params
 
 
+CONTAINER_SIZE = {"width": 600, "height": 400}  # the design size of a side "container" sets
+
+
+def container_sized(vega: dict) -> dict:
+    """The Vega spec of a chart sized by its container (`width="container"`,
+    `height="container"`) at a design size instead, marked to be laid out for its box.
+
+    Vega-Lite makes such a side a signal that reads the size of the element the chart is
+    drawn in, and 300 px where there is none, as in the build's pictures. Here it is 600 px
+    wide or 400 px tall, the room a pinned chart gets on a wide screen, and the page lays the
+    chart out again for whatever box it is shown in (pictures.phone_size, scrolly-chart.js).
+    """
+    signals = vega.get("signals", [])
+    sides = {
+        signal["name"]
+        for signal in signals
+        if isinstance(signal, dict)
+        and signal.get("name") in CONTAINER_SIZE
+        and "containerSize()" in str(signal.get("init", ""))
+    }
+    if not sides:
+        return vega
+    vega = dict(vega, signals=[s for s in signals if not (isinstance(s, dict) and s.get("name") in sides)])
+    vega |= {side: CONTAINER_SIZE[side] for side in sorted(sides)}
+    usermeta = dict(vega.get("usermeta") or {})
+    usermeta["scrolly"] = dict(usermeta.get("scrolly") or {}, fit=True)
+    return vega | {"usermeta": usermeta}
+
+
+def fits_its_box(vega: dict) -> bool:
+    """Whether the chart is laid out for any box it is shown in (see container_sized)."""
+    return ((vega.get("usermeta") or {}).get("scrolly") or {}).get("fit") is True
+
+
 def shared_rows(vega_lite: dict, vega: dict) -> dict:
     """The Vega spec, its inline data tables replaced by the equal lists of the Vega-Lite spec.
 

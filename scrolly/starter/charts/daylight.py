@@ -21,10 +21,10 @@ then scales that picture into the room the layout gives it, keeping its shape:
   labels short and let them follow the width (see labelExpr below).
 - A standalone chart in the prose is as wide as the text column, at most 1.5x its design.
 
-Give width and height as numbers. width="container" (autosize "fit") does not help: the
-build draws the picture with no page around it, so the picture, and the box on the page,
-which takes the picture's shape, come out at Vega-Lite's default width of 300 px; and the
-live chart is laid out again for its box only when its width and height are numbers.
+Give width and height as numbers, the shape the chart is designed for; or width="container"
+(and height="container") for a chart laid out for whatever box it is shown in: its design
+size is then 600 px wide (400 px tall), and on a phone its first pictures are drawn for the
+phone's box, as they are for a numeric size that would be scaled below 95 %.
 """
 
 import csv
