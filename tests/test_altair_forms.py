@@ -82,8 +82,12 @@ def test_steps_set_selections_and_bad_values_are_named(tmp_path):
     first = [json.loads(s.replace("&#34;", '"')) for s in
              __import__("re").findall(r"class=\"step\" id=\"[^\"]+\"[^>]* data-state='([^']*)'", html)]
     assert first[0]["pick"] == "apple" and first[1]["two"] == [{"fruit": "apple", "shop": "north"}]
-    pictures = sorted((root / "dist" / "charts").glob("c.*.svg"))
-    assert pictures and all(p.read_bytes() != (root / "dist" / "charts" / "c.svg").read_bytes() for p in pictures)
+    shown = __import__("re").findall(r'class="step" [^>]*data-picture="([^"]+)"', html)
+    pictures = [(root / "dist" / url).read_bytes() for url in shown]
+    default = (root / "dist" / "charts" / "c.svg").read_bytes()
+    assert pictures[0] != default and pictures[2] != default, "one bar lit; a brush drawn"
+    assert pictures[1] == pictures[3] == default, "every bar lit, or none picked: as the default"
+    assert not any(b">Fruit</text>" in picture for picture in pictures), "the title is the page's"
 
     bad = "\n".join(['two="apple"', 'two=[{"fruit": "apple"}]', 'box={"y": [1, 2]}', 'box={"x": ["a", 2]}',
                      "colour=1"])
