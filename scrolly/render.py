@@ -19,7 +19,7 @@ import jinja2
 
 from .charts import Chart, picture_key, state_key
 from .charts.module import unexpected_problem
-from .charts.pictures import phone_size
+from .charts.pictures import svg_size
 from .charts.rows import dumps
 from .charts.schemes import dark_key, split
 from .config import Config
@@ -184,7 +184,8 @@ def render_site(
         first = (name, state_key(values)) in firsts
         phone = None
         if (phone_url := pictures.get((name, picture_key(values, place)))) is not None:
-            width, height = phone_size(chart, place)
+            drawn = chart.pictures[picture_key(values, place)][:1000].decode(errors="ignore")
+            width, height = svg_size(drawn)
             phone = Source(phone_url, width, height, phone_media(chart, place, width))
         return ChartView(chart, state, url or default_picture(chart), drawn, dark, first, phone)
 

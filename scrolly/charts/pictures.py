@@ -88,7 +88,8 @@ def laid_out_svg(chart: Chart, vega: dict, size: tuple[int, int]) -> str:
     (scrolly-chart.js, fit): the plot takes what the axes, legends and title leave.
 
     The room they take is the design's at first; once drawn, axis labels may have
-    changed it, so it is corrected once.
+    changed it, so it is corrected once, unless the picture is within 2 % of the box
+    (scaled into it, it reads the same; each drawing costs as much as the design's).
     """
     room = (chart.width - vega["width"], chart.height - vega["height"])
     for _ in range(2):
@@ -96,7 +97,7 @@ def laid_out_svg(chart: Chart, vega: dict, size: tuple[int, int]) -> str:
         svg = svg_of(dict(vega, width=plot[0], height=plot[1]))
         drawn = svg_size(svg)
         room = (drawn[0] - plot[0], drawn[1] - plot[1])
-        if all(abs(got - side) <= 2 for got, side in zip(drawn, size)):
+        if all(abs(got - side) <= max(2, side * 0.02) for got, side in zip(drawn, size)):
             break
     return svg
 
