@@ -156,7 +156,8 @@ def chart() -> alt.LayerChart:
         legend=alt.Legend(
             title="Who acted",
             titleFontSize=12,
-            titleOrient="left",
+            titleOrient="top",
+            titlePadding=2,
             orient="top",
             direction="horizontal",
             columns=3,
