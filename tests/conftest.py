@@ -95,15 +95,44 @@ def static_server():
         server.shutdown()
 
 
+# The story's runtime is fetched only once the page has painted, which may be after its load
+# event: a page a test opens (or reloads) is ready once the runtime has run, or at its load
+# when it has none or runs no script (a <noscript> parsed as elements says so).
+RUNTIME_RAN = """() => new Promise((resolve) => {
+  const probe = document.createElement("div");
+  probe.innerHTML = "<noscript><p></p></noscript>";
+  const scripting = probe.firstChild.children.length === 0;
+  if (!scripting || !document.querySelector("script[data-runtime]") || window.scrolly) resolve();
+  else document.addEventListener("scrolly:ready", () => resolve(), { once: true });
+})"""
+
+
+def _then_runtime(navigate):
+    @functools.wraps(navigate)
+    def navigate_and_wait(page, *args, **kwargs):
+        response = navigate(page, *args, **kwargs)
+        if kwargs.get("wait_until") in (None, "load", "networkidle"):
+            page.evaluate(RUNTIME_RAN)
+        return response
+
+    return navigate_and_wait
+
+
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
-    from playwright.sync_api import sync_playwright
+    """Debian's Chromium driven by Playwright (never a downloaded browser); opening or
+    reloading a page waits for the story's runtime (see RUNTIME_RAN)."""
+    from playwright.sync_api import Page, sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    plain = Page.goto, Page.reload
+    Page.goto, Page.reload = _then_runtime(Page.goto), _then_runtime(Page.reload)
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        Page.goto, Page.reload = plain
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ class Links(HTMLParser):
         loaded_links = {"stylesheet", "icon", "preload", "modulepreload", "manifest", "prefetch"}
         if tag == "link" and attrs.get("href") and loaded_links & set((attrs.get("rel") or "").split()):
             self.loads.append(attrs["href"])
-        for name in ("data-spec", "data-vega"):
+        for name in ("data-spec", "data-vega", "data-runtime"):
             if attrs.get(name):
                 self.loads.append(attrs[name])
 

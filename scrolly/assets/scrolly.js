@@ -244,3 +244,6 @@ const nearby = new IntersectionObserver((entries) => {
 for (const chart of charts) if (chart.figure.querySelector(".chart-bindings")) nearby.observe(chart.figure);
 
 updatePage();
+// The runtime runs once the page has painted (the story's loader fetches it then), which may
+// be after the page's load event: a script of the author's that needs it waits for this.
+document.dispatchEvent(new Event("scrolly:ready"));
