@@ -5,6 +5,7 @@ on the steps drive the live view. Pages come from the `basic` fixture (see test_
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -99,16 +100,42 @@ def test_pictures_of_steps_not_reached_wait_for_first_paint_and_are_fetched_ahea
     pictures = [page.locator(".scrolly .step").nth(i).get_attribute("data-picture") for i in range(3)]
     later = [url for url in pictures[1:] if url != pictures[0]]
     assert later
+    # Both are real conditions: the page has reported its first paint, and every later
+    # step's picture has been requested (without any scrolling).
     page.wait_for_function(
-        "urls => urls.every(u => performance.getEntriesByType('resource').some(r => r.name.endsWith(u)))",
+        """urls => performance.getEntriesByName('first-contentful-paint').length
+          && urls.every(u => performance.getEntriesByType('resource').some(r => r.name.endsWith(u)))""",
         arg=later,
-    )  # fetched ahead without any scrolling
+    )
     starts = page.evaluate(
         """urls => ({fcp: performance.getEntriesByName('first-contentful-paint')[0].startTime,
           starts: urls.map(u => performance.getEntriesByType('resource').find(r => r.name.endsWith(u)).startTime)})""",
         later,
     )
     assert all(start > starts["fcp"] for start in starts["starts"])
+
+
+@pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["wide", "phone"])
+def test_before_first_paint_only_the_page_its_styles_and_first_pictures_are_fetched(reader, viewport):
+    """The runtime, and every picture the page does not show first, wait for first paint."""
+    page = reader(viewport)
+    page.wait_for_function("performance.getEntriesByName('first-contentful-paint').length")
+    fetched = page.evaluate(
+        """() => {
+          const fcp = performance.getEntriesByName('first-contentful-paint')[0].startTime;
+          return performance.getEntriesByType('resource').map((r) => ({
+            path: new URL(r.name).pathname.slice(1), early: r.startTime < fcp}));
+        }"""
+    )
+    html = page.evaluate("fetch(location.href).then((response) => response.text())")
+    stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+    scripts = re.findall(r'<script type="module" src="([^"]+)"', html)  # the embed control
+    pictures = re.findall(r'<img class="chart-static"[^>]* src="([^"]+)"', html)
+    runtime = page.locator("script[data-runtime]").get_attribute("data-runtime")
+    early = [entry["path"] for entry in fetched if entry["early"]]
+    assert set(stylesheets) <= set(early)
+    assert set(early) <= set(stylesheets) | set(scripts) | set(pictures), early
+    assert runtime not in early and any(entry["path"] == runtime for entry in fetched)
 
 
 def explore_with(page, how: str) -> None:
