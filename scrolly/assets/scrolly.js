@@ -45,7 +45,12 @@ class Section {
     return pinned + Math.max(0, innerHeight - pinned) / 8;
   }
 
-  update(atBottom) {
+  /**
+   * Where the page position puts the section: the step it makes active, and whether the
+   * section is within a viewport of the screen. It only reads the layout, so that every
+   * section is measured before any is changed (one layout a frame, not one a section).
+   */
+  measure(atBottom) {
     const line = this.triggerLine();
     let index = 0;
     this.steps.forEach((step, i) => {
@@ -53,6 +58,11 @@ class Section {
     });
     const last = this.steps[this.steps.length - 1].getBoundingClientRect();
     if (atBottom && last.top < innerHeight) index = this.steps.length - 1;
+    const box = this.element.getBoundingClientRect();
+    return { index, near: box.top <= 2 * innerHeight && box.bottom >= -innerHeight };
+  }
+
+  update({ index }) {
     if (index === this.target) this.target = null;
     if (index === this.active) return;
     const first = this.active < 0;
@@ -81,9 +91,9 @@ class Section {
    * Once the page has loaded, in idle time, for a section within a viewport of the screen:
    * the pictures of the steps after the active one, and of the one before.
    */
-  fetchAhead() {
-    const index = this.active, box = this.element.getBoundingClientRect();
-    if (index === this.fetchedFor || box.top > 2 * innerHeight || box.bottom < -innerHeight) return;
+  fetchAhead({ near }) {
+    const index = this.active;
+    if (index === this.fetchedFor || !near) return;
     this.fetchedFor = index;
     pageLoaded.then(() => whenIdle(() => {
       if (index !== this.active) return;
@@ -158,11 +168,12 @@ function updatePage() {
     if (chapter && chapter.getBoundingClientRect().top <= innerHeight / 3) here = chapterLinks[i];
   });
   if (atBottom && chapters.length) here = chapterLinks[chapters.length - 1];
+  const places = sections.map((section) => section.measure(atBottom));
   if (here !== currentChapter) showChapter(here);
-  for (const section of sections) {
-    section.update(atBottom);
-    section.fetchAhead();
-  }
+  sections.forEach((section, i) => {
+    section.update(places[i]);
+    section.fetchAhead(places[i]);
+  });
 }
 
 /** Show a fade and an arrow at each edge of the chapter bar past which there are more chapters. */
