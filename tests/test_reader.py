@@ -127,6 +127,19 @@ def test_window_scrolly_exposes_views_sections_and_step_events(reader):
     page.wait_for_function("window.seen.includes(2)")
 
 
+def test_an_authors_script_hears_scrolly_ready_once_the_runtime_has_run(browser, basic_site, static_server):
+    """The runtime runs after first paint, perhaps after the load event: scrolly:ready says when."""
+    context = browser.new_context(viewport=WIDE)
+    context.add_init_script(
+        """window.heard = [];
+        document.addEventListener('scrolly:ready', () => heard.push(typeof window.scrolly.ready))"""
+    )
+    page = context.new_page()
+    page.goto(static_server(basic_site))  # the tests' goto waits for scrolly:ready too
+    assert page.evaluate("window.heard") == ["function"]
+    context.close()
+
+
 def test_a_fast_scroll_to_the_end_lands_on_the_last_step(reader):
     page = reader(WIDE)
     states = step_states(page)
