@@ -131,6 +131,7 @@ def test_before_first_paint_only_the_page_its_styles_and_first_pictures_are_fetc
     stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
     scripts = re.findall(r'<script type="module" src="([^"]+)"', html)  # the embed control
     pictures = re.findall(r'<img class="chart-static"[^>]* src="([^"]+)"', html)
+    pictures += re.findall(r'<source[^>]* srcset="([^"]+)"', html)  # phone pictures, dark twins
     runtime = page.locator("script[data-runtime]").get_attribute("data-runtime")
     early = [entry["path"] for entry in fetched if entry["early"]]
     assert set(stylesheets) <= set(early)
