@@ -53,7 +53,12 @@ def markdown(html: bool = True, typographer: bool = True) -> MarkdownIt:
     with `html=False`, so markup in a config value shows as text. The typographer turns
     straight quotes into curly ones and `--` into dashes (site.toml: `typographer`).
     """
-    md = MarkdownIt("commonmark", {"typographer": typographer, "html": html}).enable("table")
+    return _LeanMarkdown(html, typographer)
+
+
+def _configured(md: MarkdownIt, typographer: bool) -> MarkdownIt:
+    """`md`, made with the options below, with scrolly's rules and plugins."""
+    md.enable("table")
     if typographer:
         md.enable(["replacements", "smartquotes"])
     md.use(front_matter_plugin).use(footnote_plugin).use(attrs_block_plugin)
@@ -62,6 +67,67 @@ def markdown(html: bool = True, typographer: bool = True) -> MarkdownIt:
     md.core.ruler.push("images", images_rule)
     md.add_render_rule("footnote_anchor", _footnote_backlink)
     return md
+
+
+def _options(html: bool, typographer: bool) -> dict:
+    return {"typographer": typographer, "html": html}
+
+
+# Rules that can only match where one of their marks is in the text: a text without them
+# is parsed by a parser without those rules, to the same tokens, without trying them at
+# every line and every punctuation mark (a sixth of markdown-it's time on plain prose).
+# (ruler, rule, marks); any mark is enough to keep the rule.
+TRIGGERED_RULES = (
+    ("block", "table", ("|",)),  # a header row holds a pipe
+    ("block", "fence", ("```", "~~~")),
+    ("block", "blockquote", (">",)),
+    ("block", "html_block", ("<",)),
+    ("block", "attr", ("{",)),  # {.class} lines
+    ("core", "attr", ("{",)),  # moves those lines' attributes to the next block
+    ("block", "container_directive", (":::",)),
+    ("block", "footnote_def", ("[^",)),
+    ("block", "reference", ("]:",)),  # [label]: url
+    ("block", "heading", ("#",)),
+    ("inline", "escape", ("\\",)),
+    ("inline", "backticks", ("`",)),
+    ("inline", "emphasis", ("*", "_")),
+    ("inline", "link", ("[",)),
+    ("inline", "image", ("![",)),
+    ("inline", "footnote_inline", ("^[",)),
+    ("inline", "footnote_ref", ("[^",)),
+    ("inline", "autolink", ("<",)),
+    ("inline", "html_inline", ("<",)),
+    ("inline", "entity", ("&",)),
+    ("core", "images", ("![",)),  # scrolly's check of each image
+)
+
+
+class _LeanMarkdown(MarkdownIt):
+    """The configured parser, which parses each text with only the rules its marks allow."""
+
+    def __init__(self, html: bool, typographer: bool):
+        super().__init__("commonmark", _options(html, typographer))
+        _configured(self, typographer)
+        self._settings = (html, typographer)
+        self._lean: dict[tuple[int, ...], MarkdownIt] = {}
+
+    def parse(self, src: str, env=None):
+        absent = tuple(
+            index
+            for index, (_, _, marks) in enumerate(TRIGGERED_RULES)
+            if not any(mark in src for mark in marks)
+        )
+        parser = self._lean.get(absent)
+        if parser is None:
+            if len(self._lean) >= 64:  # texts with every mix of marks: keep memory bounded
+                self._lean.clear()
+            html, typographer = self._settings
+            parser = MarkdownIt("commonmark", _options(html, typographer))
+            self._lean[absent] = _configured(parser, typographer)
+            for index in absent:
+                where, rule, _ = TRIGGERED_RULES[index]
+                getattr(parser, where).ruler.disable(rule)
+        return MarkdownIt.parse(parser, src, env)
 
 
 def _subheads(state) -> None:
