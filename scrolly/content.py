@@ -25,6 +25,7 @@ from .directives import NAME, chapter_blocks
 from .files import read_text
 from .images import images_rule
 from .problems import Problem, ProjectError, did_you_mean
+from .spare import map_with_spare_core
 from .values import PARAM_NAME, parse_values, surrogate
 
 __all__ = [  # what other stages and tests use from reading chapters
@@ -190,9 +191,13 @@ def _parse(text: str, path: Path, md: MarkdownIt) -> tuple[Chapter, list[Problem
     return chapter, problems
 
 
-def read_chapters(config: Config, cache: ChapterCache | None = None) -> list[Chapter]:
+def read_chapters(
+    config: Config, cache: ChapterCache | None = None, spare_core: bool = False
+) -> list[Chapter]:
     """Read every chapter, in the order site.toml gives (file-name order by default);
-    `cache` holds chapters read before, taken when their content is the same.
+    `cache` holds chapters read before, taken when their content is the same. With
+    `spare_core` (nothing else of the build's is running), a helper process parses some
+    of many chapters (see spare.py).
 
     The ProjectError raised for problems carries the chapters that could be read
     (`partial`), so that the build still checks their steps against the charts.
@@ -211,17 +216,33 @@ def read_chapters(config: Config, cache: ChapterCache | None = None) -> list[Cha
     if config.chapters is not None:
         files = _ordered(files, config, problems)
     md = markdown(typographer=config.typographer)
-    chapters, seen = [], {}
+    read = []  # (path, text, cache key, chapter from the cache); text None: unreadable
     for path in files:
         try:
             text = read_text(path, "chapter")
         except ProjectError as err:
             problems += err.problems
+            read.append((path, None, "", None))
             continue
         key = cache.key(path, text, config.typographer) if cache else ""
-        chapter = cache.get(key) if cache else None
+        read.append((path, text, key, cache.get(key) if cache else None))
+    to_parse = [
+        (path, text) for path, text, _, chapter in read if text is not None and chapter is None
+    ]
+
+    def parse(item: tuple[Path, str]) -> tuple[Chapter, list[Problem]]:
+        return _parse(item[1], item[0], md)
+
+    if spare_core:
+        parsed = iter(map_with_spare_core(parse, to_parse, sum(len(t) for _, t in to_parse)))
+    else:
+        parsed = map(parse, to_parse)
+    chapters, seen = [], {}
+    for path, text, key, chapter in read:
+        if text is None:
+            continue
         if chapter is None:
-            chapter, chapter_problems = _parse(text, path, md)
+            chapter, chapter_problems = next(parsed)
             problems += chapter_problems
             if cache and not chapter_problems:
                 cache.put(key, chapter)

@@ -109,6 +109,10 @@ class Workers:
         self.waker.send_bytes(b"")
         return task
 
+    def idle(self) -> bool:
+        """Whether no task is queued or running (read without the lock: a moment's view)."""
+        return not self.queue and not any(worker.task for worker in self.workers)
+
     def running(self, number: int) -> bool:
         """Whether worker `number` is still there to take a task `on=` it."""
         return any(worker.number == number for worker in self.workers)
