@@ -61,14 +61,22 @@ def map_with_spare_core(function, items: list, size: int) -> list:
 
 
 def _spare_core_possible() -> bool:
-    """Forking a process that has threads is safe on Linux for pure Python work like
-    this; elsewhere (macOS's system libraries) it is not. One core has nothing spare."""
+    """Whether a core is likely to be free: more than one, and the machine's load (the
+    last minute's average of processes running or waiting to) leaves one idle. On a busy
+    machine a helper only adds its own costs (each process copies the memory pages it
+    touches after the fork): the same work, done alone, is cheaper.
+
+    Forking a process that has threads is safe on Linux for pure Python work like this;
+    elsewhere (macOS's system libraries) it is not.
+    """
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return False
     try:
-        return len(os.sched_getaffinity(0)) > 1
+        cores = len(os.sched_getaffinity(0))
+        load = os.getloadavg()[0]
     except (AttributeError, OSError):
-        return (os.cpu_count() or 1) > 1
+        return False
+    return cores > 1 and load <= cores - 1
 
 
 def _ours(function, items: list, front: mmap.mmap, reader: int) -> list:
