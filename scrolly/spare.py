@@ -122,7 +122,11 @@ class _Received:
             if len(self.buffer) < _FRAME.size + length:
                 break
             start = _FRAME.size
-            value = pickle.loads(self.buffer[start : start + length])
+            try:
+                value = pickle.loads(self.buffer[start : start + length])
+            except Exception:  # not expected: take nothing more from the helper
+                self.closed, self.buffer = True, bytearray()
+                break
             del self.buffer[: start + length]
             results.setdefault(index, value)  # ours, if both did it
             self.lowest = min(self.lowest, index)
