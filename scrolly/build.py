@@ -147,9 +147,17 @@ class Build:
             writes,
             self.workers,
         )
+        # a helper process may parse chapters on the core no chart work is using
+        spare_core = self._workers is None or self._workers.idle()
         chapters = (
             _gather(
-                problems, step, "read chapters (markdown-it)", read_chapters, config, self.chapters
+                problems,
+                step,
+                "read chapters (markdown-it)",
+                read_chapters,
+                config,
+                self.chapters,
+                spare_core,
             )
             or []
         )

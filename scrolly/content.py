@@ -25,6 +25,7 @@ from .directives import NAME, chapter_blocks
 from .files import read_text
 from .images import images_rule
 from .problems import Problem, ProjectError, did_you_mean
+from .spare import map_with_spare_core
 from .values import PARAM_NAME, parse_values, surrogate
 
 __all__ = [  # what other stages and tests use from reading chapters
@@ -53,7 +54,12 @@ def markdown(html: bool = True, typographer: bool = True) -> MarkdownIt:
     with `html=False`, so markup in a config value shows as text. The typographer turns
     straight quotes into curly ones and `--` into dashes (site.toml: `typographer`).
     """
-    md = MarkdownIt("commonmark", {"typographer": typographer, "html": html}).enable("table")
+    return _LeanMarkdown(html, typographer)
+
+
+def _configured(md: MarkdownIt, typographer: bool) -> MarkdownIt:
+    """`md`, made with the options below, with scrolly's rules and plugins."""
+    md.enable("table")
     if typographer:
         md.enable(["replacements", "smartquotes"])
     md.use(front_matter_plugin).use(footnote_plugin).use(attrs_block_plugin)
@@ -62,6 +68,67 @@ def markdown(html: bool = True, typographer: bool = True) -> MarkdownIt:
     md.core.ruler.push("images", images_rule)
     md.add_render_rule("footnote_anchor", _footnote_backlink)
     return md
+
+
+def _options(html: bool, typographer: bool) -> dict:
+    return {"typographer": typographer, "html": html}
+
+
+# Rules that can only match where one of their marks is in the text: a text without them
+# is parsed by a parser without those rules, to the same tokens, without trying them at
+# every line and every punctuation mark (a sixth of markdown-it's time on plain prose).
+# (ruler, rule, marks); any mark is enough to keep the rule.
+TRIGGERED_RULES = (
+    ("block", "table", ("|",)),  # a header row holds a pipe
+    ("block", "fence", ("```", "~~~")),
+    ("block", "blockquote", (">",)),
+    ("block", "html_block", ("<",)),
+    ("block", "attr", ("{",)),  # {.class} lines
+    ("core", "attr", ("{",)),  # moves those lines' attributes to the next block
+    ("block", "container_directive", (":::",)),
+    ("block", "footnote_def", ("[^",)),
+    ("block", "reference", ("]:",)),  # [label]: url
+    ("block", "heading", ("#",)),
+    ("inline", "escape", ("\\",)),
+    ("inline", "backticks", ("`",)),
+    ("inline", "emphasis", ("*", "_")),
+    ("inline", "link", ("[",)),
+    ("inline", "image", ("![",)),
+    ("inline", "footnote_inline", ("^[",)),
+    ("inline", "footnote_ref", ("[^",)),
+    ("inline", "autolink", ("<",)),
+    ("inline", "html_inline", ("<",)),
+    ("inline", "entity", ("&",)),
+    ("core", "images", ("![",)),  # scrolly's check of each image
+)
+
+
+class _LeanMarkdown(MarkdownIt):
+    """The configured parser, which parses each text with only the rules its marks allow."""
+
+    def __init__(self, html: bool, typographer: bool):
+        super().__init__("commonmark", _options(html, typographer))
+        _configured(self, typographer)
+        self._settings = (html, typographer)
+        self._lean: dict[tuple[int, ...], MarkdownIt] = {}
+
+    def parse(self, src: str, env=None):
+        absent = tuple(
+            index
+            for index, (_, _, marks) in enumerate(TRIGGERED_RULES)
+            if not any(mark in src for mark in marks)
+        )
+        parser = self._lean.get(absent)
+        if parser is None:
+            if len(self._lean) >= 64:  # texts with every mix of marks: keep memory bounded
+                self._lean.clear()
+            html, typographer = self._settings
+            parser = MarkdownIt("commonmark", _options(html, typographer))
+            self._lean[absent] = _configured(parser, typographer)
+            for index in absent:
+                where, rule, _ = TRIGGERED_RULES[index]
+                getattr(parser, where).ruler.disable(rule)
+        return MarkdownIt.parse(parser, src, env)
 
 
 def _subheads(state) -> None:
@@ -124,9 +191,13 @@ def _parse(text: str, path: Path, md: MarkdownIt) -> tuple[Chapter, list[Problem
     return chapter, problems
 
 
-def read_chapters(config: Config, cache: ChapterCache | None = None) -> list[Chapter]:
+def read_chapters(
+    config: Config, cache: ChapterCache | None = None, spare_core: bool = False
+) -> list[Chapter]:
     """Read every chapter, in the order site.toml gives (file-name order by default);
-    `cache` holds chapters read before, taken when their content is the same.
+    `cache` holds chapters read before, taken when their content is the same. With
+    `spare_core` (nothing else of the build's is running), a helper process parses some
+    of many chapters (see spare.py).
 
     The ProjectError raised for problems carries the chapters that could be read
     (`partial`), so that the build still checks their steps against the charts.
@@ -145,17 +216,33 @@ def read_chapters(config: Config, cache: ChapterCache | None = None) -> list[Cha
     if config.chapters is not None:
         files = _ordered(files, config, problems)
     md = markdown(typographer=config.typographer)
-    chapters, seen = [], {}
+    read = []  # (path, text, cache key, chapter from the cache); text None: unreadable
     for path in files:
         try:
             text = read_text(path, "chapter")
         except ProjectError as err:
             problems += err.problems
+            read.append((path, None, "", None))
             continue
         key = cache.key(path, text, config.typographer) if cache else ""
-        chapter = cache.get(key) if cache else None
+        read.append((path, text, key, cache.get(key) if cache else None))
+    to_parse = [
+        (path, text) for path, text, _, chapter in read if text is not None and chapter is None
+    ]
+
+    def parse(item: tuple[Path, str]) -> tuple[Chapter, list[Problem]]:
+        return _parse(item[1], item[0], md)
+
+    if spare_core:
+        parsed = iter(map_with_spare_core(parse, to_parse, sum(len(t) for _, t in to_parse)))
+    else:
+        parsed = map(parse, to_parse)
+    chapters, seen = [], {}
+    for path, text, key, chapter in read:
+        if text is None:
+            continue
         if chapter is None:
-            chapter, chapter_problems = _parse(text, path, md)
+            chapter, chapter_problems = next(parsed)
             problems += chapter_problems
             if cache and not chapter_problems:
                 cache.put(key, chapter)

@@ -94,6 +94,7 @@ class Workers:
         # never written: the workers read it to learn that this process is gone (EOF)
         self.lifeline, self.lifeline_end = self.context.Pipe(duplex=False)
         self.queue: list[Task] = []
+        self.unfinished: list[Task] = []  # submitted and not done yet
         self.workers: list[_Worker] = []  # changed by the feeding thread only
         self.numbers = iter(range(1 << 62))
         self.lock = threading.Lock()  # guards the queue
@@ -105,9 +106,17 @@ class Workers:
         """Queue function(*args) for a worker (for worker number `on`, if given)."""
         task = Task(function, args, on, limit)
         with self.lock:
+            self.unfinished.append(task)
             self.queue.append(task)
         self.waker.send_bytes(b"")
         return task
+
+    def idle(self) -> bool:
+        """Whether every task submitted so far has finished (a task being handed to a worker
+        that is still starting is neither queued nor on a worker: its future tells)."""
+        with self.lock:
+            self.unfinished = [task for task in self.unfinished if not task.future.done()]
+            return not self.unfinished
 
     def running(self, number: int) -> bool:
         """Whether worker `number` is still there to take a task `on=` it."""
