@@ -73,9 +73,7 @@ class Source:
 # design's shape and takes the phone picture while it is closer to the phone's size.
 PINNED_PHONE_MEDIA = "screen and (max-width: 640px) and (min-height: 481px)"
 PAGE_MARGINS = 32  # a figure is the window's width less these, on a phone (story.css)
-
-
-DARK_MEDIA = "screen and (prefers-color-scheme: dark)"
+DARK_MEDIA = "screen and (prefers-color-scheme: dark)"  # where a PNG's dark twin is shown
 
 
 def picture_source(view: ChartView, phone: bool) -> Source | None:
@@ -183,9 +181,9 @@ def render_site(
         dark = pictures.get((name, dark_key(state_key(values))), "")
         first = (name, state_key(values)) in firsts
         phone = None
-        if (phone_url := pictures.get((name, picture_key(values, place)))) is not None:
-            drawn = chart.pictures[picture_key(values, place)][:1000].decode(errors="ignore")
-            width, height = svg_size(drawn)
+        phone_key = picture_key(values, place)
+        if (phone_url := pictures.get((name, phone_key))) is not None:
+            width, height = svg_size(chart.pictures[phone_key][:1000].decode(errors="ignore"))
             phone = Source(phone_url, width, height, phone_media(chart, place, width))
         return ChartView(chart, state, url or default_picture(chart), drawn, dark, first, phone)
 

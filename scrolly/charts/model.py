@@ -79,8 +79,8 @@ class Chart:
             if isinstance(s, dict) and isinstance(s.get("bind"), dict) and "input" in s["bind"]
         )
 
-    def picture(self, values: dict, place: str | None = None) -> bytes:
-        return self.pictures[picture_key(values, place)]
+    def picture(self, values: dict) -> bytes:
+        return self.pictures[state_key(values)]
 
     def value_problem(self, name: str, value: object) -> str | None:
         """Why this chart cannot be set to `name=value`, or None if it can."""

@@ -97,8 +97,8 @@ def container_sized(vega: dict) -> dict:
     }
     if not sides:
         return vega
-    vega = dict(vega, signals=[s for s in signals if not (isinstance(s, dict) and s.get("name") in sides)])
-    vega |= {side: CONTAINER_SIZE[side] for side in sorted(sides)}
+    kept = [s for s in signals if not (isinstance(s, dict) and s.get("name") in sides)]
+    vega = dict(vega, signals=kept) | {side: CONTAINER_SIZE[side] for side in sorted(sides)}
     usermeta = dict(vega.get("usermeta") or {})
     usermeta["scrolly"] = dict(usermeta.get("scrolly") or {}, fit=True)
     return vega | {"usermeta": usermeta}
